@@ -1,0 +1,48 @@
+package io.stevedore.scheduler.api;
+
+import io.stevedore.common.http.ApiException;
+import io.stevedore.common.http.Problem;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+/** Opaque page cursors and page-size checks. */
+final class Cursors {
+
+  private Cursors() {}
+
+  static String encode(String value) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String decode(String cursor) {
+    if (cursor == null || cursor.isBlank()) {
+      return null;
+    }
+    try {
+      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw invalidCursor(cursor);
+    }
+  }
+
+  static ApiException invalidCursor(String cursor) {
+    return ApiException.badRequest(
+        "cursor '" + cursor + "' is not a cursor this API returned",
+        List.of(new Problem.FieldError("cursor", "not a cursor this API returned", cursor)));
+  }
+
+  static int limit(Integer limit, int max) {
+    if (limit == null) {
+      return Math.min(50, max);
+    }
+    if (limit < 1 || limit > max) {
+      throw ApiException.badRequest(
+          "limit must be 1 to " + max + ", got " + limit,
+          List.of(new Problem.FieldError("limit", "must be 1 to " + max, String.valueOf(limit))));
+    }
+    return limit;
+  }
+}
