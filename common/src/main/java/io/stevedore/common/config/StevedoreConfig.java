@@ -1,5 +1,6 @@
 package io.stevedore.common.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
@@ -19,6 +20,20 @@ public interface StevedoreConfig {
 
   /** Authentication settings. */
   Auth auth();
+
+  /** HTTP settings. */
+  Http http();
+
+  /** HTTP settings. */
+  interface Http {
+    /**
+     * The largest request body accepted; a larger one gets a 413 problem before it is read. Keep it
+     * below {@code quarkus.http.limits.max-body-size}, the hard limit for bodies sent without a
+     * length.
+     */
+    @WithDefault("1M")
+    MemorySize maxBodySize();
+  }
 
   /** Database settings. */
   interface Db {

@@ -34,9 +34,17 @@ final class Cursors {
         List.of(new Problem.FieldError("cursor", "not a cursor this API returned", cursor)));
   }
 
-  static int limit(Integer limit, int max) {
-    if (limit == null) {
+  static int limit(String text, int max) {
+    if (text == null) {
       return Math.min(50, max);
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(
+          "limit must be an integer 1 to " + max + ", got '" + text + "'",
+          List.of(new Problem.FieldError("limit", "must be an integer 1 to " + max, text)));
     }
     if (limit < 1 || limit > max) {
       throw ApiException.badRequest(
@@ -44,5 +52,23 @@ final class Cursors {
           List.of(new Problem.FieldError("limit", "must be 1 to " + max, String.valueOf(limit))));
     }
     return limit;
+  }
+
+  /** An optional query parameter that must be a positive integer (a version). */
+  static Integer version(String field, String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      int value = Integer.parseInt(text.trim());
+      if (value >= 1) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiException.badRequest(
+        field + " must be a version number (1 or more), got '" + text + "'",
+        List.of(new Problem.FieldError(field, "must be a version number (1 or more)", text)));
   }
 }

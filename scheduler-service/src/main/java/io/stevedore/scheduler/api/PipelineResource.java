@@ -79,11 +79,8 @@ public class PipelineResource {
   @GET
   @Path("/{name}")
   public Dtos.PipelineDto get(
-      @PathParam("name") String name, @QueryParam("version") Integer version) {
-    if (version != null && version < 1) {
-      throw ApiException.badRequest("version must be at least 1, got " + version, null);
-    }
-    return toDto(pipelines.get(caller.teamId(), name, version));
+      @PathParam("name") String name, @QueryParam("version") String version) {
+    return toDto(pipelines.get(caller.teamId(), name, Cursors.version("version", version)));
   }
 
   @GET
@@ -95,7 +92,7 @@ public class PipelineResource {
 
   @GET
   public Dtos.Page<Dtos.PipelineSummary> list(
-      @QueryParam("limit") Integer limit,
+      @QueryParam("limit") String limit,
       @QueryParam("cursor") String cursor,
       @QueryParam("archived") boolean archived) {
     int size = Cursors.limit(limit, config.maxPageSize());
@@ -117,13 +114,15 @@ public class PipelineResource {
   @Path("/{name}/diff")
   public Dtos.DiffDto diff(
       @PathParam("name") String name,
-      @QueryParam("from") Integer from,
-      @QueryParam("to") Integer to) {
-    if (from == null || to == null) {
+      @QueryParam("from") String from,
+      @QueryParam("to") String to) {
+    Integer a = Cursors.version("from", from);
+    Integer b = Cursors.version("to", to);
+    if (a == null || b == null) {
       throw ApiException.badRequest(
           "query parameters 'from' and 'to' (versions) are required", null);
     }
-    return new Dtos.DiffDto(name, from, to, pipelines.diff(caller.teamId(), name, from, to));
+    return new Dtos.DiffDto(name, a, b, pipelines.diff(caller.teamId(), name, a, b));
   }
 
   /** Archives the pipeline: hidden from lists, no new runs, schedule stopped. */

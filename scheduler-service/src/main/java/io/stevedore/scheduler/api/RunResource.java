@@ -65,7 +65,7 @@ public class RunResource {
       @QueryParam("trigger") String trigger,
       @QueryParam("from") String from,
       @QueryParam("to") String to,
-      @QueryParam("limit") Integer limit,
+      @QueryParam("limit") String limit,
       @QueryParam("cursor") String cursor) {
     int size = Cursors.limit(limit, config.maxPageSize());
     String wantedStatus = oneOf("status", status, STATUSES);

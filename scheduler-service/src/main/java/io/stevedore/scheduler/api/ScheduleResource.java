@@ -2,7 +2,6 @@ package io.stevedore.scheduler.api;
 
 import io.quarkus.security.Authenticated;
 import io.stevedore.common.auth.Caller;
-import io.stevedore.common.http.ApiException;
 import io.stevedore.scheduler.domain.ScheduleControl;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -32,11 +31,8 @@ public class ScheduleResource {
 
   /** The schedule and its next {@code count} fire times. */
   @GET
-  public Dtos.ScheduleDto get(@PathParam("name") String name, @QueryParam("count") Integer count) {
-    int n = count == null ? 10 : count;
-    if (n < 1 || n > MAX_PREVIEW) {
-      throw ApiException.badRequest("count must be 1 to " + MAX_PREVIEW + ", got " + n, null);
-    }
+  public Dtos.ScheduleDto get(@PathParam("name") String name, @QueryParam("count") String count) {
+    int n = count == null ? 10 : Cursors.limit(count, MAX_PREVIEW);
     return toDto(schedules.view(caller.teamId(), name, n));
   }
 

@@ -1,0 +1,103 @@
+package io.stevedore.securitygate.verdict;
+
+import io.stevedore.securitygate.advisory.AdvisoryIndex;
+import io.stevedore.securitygate.advisory.AdvisoryMatcher;
+import io.stevedore.securitygate.advisory.VulnerabilityMatch;
+import io.stevedore.securitygate.image.FileSelector;
+import io.stevedore.securitygate.image.ImageContents;
+import io.stevedore.securitygate.image.ImageLimits;
+import io.stevedore.securitygate.image.ImageReader;
+import io.stevedore.securitygate.inventory.Inventory;
+import io.stevedore.securitygate.inventory.InventoryBuilder;
+import io.stevedore.securitygate.policy.Finding;
+import io.stevedore.securitygate.policy.Policy;
+import io.stevedore.securitygate.policy.PolicyEngine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Image to verdict: read the image, take its inventory, match advisories, apply the policy. A
+ * verdict is cached under (image digest, policy hash, advisory data version), so a pinned image is
+ * read again only once the policy or the advisories change.
+ *
+ * <p>An unreadable image ends in an {@link io.stevedore.securitygate.image.ImageException} and no
+ * verdict.
+ */
+public final class SecurityGate {
+
+  private final ImageReader reader;
+  private final InventoryBuilder inventories;
+  private final AdvisoryIndex advisories;
+  private final AdvisoryMatcher matcher;
+  private final PolicyEngine engine;
+  private final VerdictCache cache;
+  private final Clock clock;
+
+  public SecurityGate(
+      ImageLimits limits, AdvisoryIndex advisories, VerdictCache cache, Clock clock) {
+    this.reader = new ImageReader(limits);
+    this.inventories = new InventoryBuilder(limits.maxJarBytes());
+    this.advisories = advisories;
+    this.matcher = new AdvisoryMatcher(advisories);
+    this.engine = new PolicyEngine(clock);
+    this.cache = cache;
+    this.clock = clock;
+  }
+
+  /** What one evaluation produced: the verdict, and the inventory when the image was read. */
+  public record Result(Verdict verdict, Inventory inventory, boolean cached) {}
+
+  /**
+   * Decides on the image at {@code path}.
+   *
+   * @param path an OCI layout (directory or tar) or a {@code docker save} tar
+   * @param digest the digest the image is pinned to; null to take the only image (then the cache is
+   *     consulted only after reading)
+   * @param reference the registry reference, for the registry rule; null when unknown
+   * @param policy the policy to apply
+   */
+  public Result evaluate(Path path, String digest, String reference, Policy policy) {
+    if (digest != null) {
+      VerdictKey key = new VerdictKey(digest, policy.hash(), advisories.dataVersion());
+      var hit = cache.get(key);
+      if (hit.isPresent()) {
+        return new Result(hit.get(), null, true);
+      }
+    }
+    ImageContents image = reader.read(path, digest);
+    Inventory inventory = inventories.build(image);
+    return new Result(decide(image, inventory, reference, policy), inventory, false);
+  }
+
+  /** Decides on an image already read, and caches the verdict. */
+  public Verdict decide(ImageContents image, Inventory inventory, String reference, Policy policy) {
+    String advisoryVersion = advisories.dataVersion();
+    List<String> notes = new ArrayList<>(inventory.notes());
+    List<VulnerabilityMatch> matches = matcher.match(inventory, notes);
+    Map<String, byte[]> scan = new TreeMap<>();
+    image
+        .files()
+        .forEach(
+            (p, bytes) -> {
+              if (FileSelector.purpose(p) == FileSelector.Purpose.SCAN) {
+                scan.put(p, bytes);
+              }
+            });
+    List<Finding> findings = engine.evaluate(policy, reference, inventory, matches, scan);
+    Verdict verdict =
+        new Verdict(
+            Verdict.statusOf(findings),
+            new VerdictKey(image.digest(), policy.hash(), advisoryVersion),
+            policy.team(),
+            policy.version(),
+            findings,
+            notes,
+            clock.instant());
+    cache.put(verdict);
+    return verdict;
+  }
+}
