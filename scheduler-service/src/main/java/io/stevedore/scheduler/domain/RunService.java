@@ -10,11 +10,8 @@ import io.stevedore.common.http.ApiException;
 import io.stevedore.common.http.Problem;
 import io.stevedore.common.messaging.Outbox;
 import io.stevedore.common.spec.PipelineSpec;
-import io.stevedore.common.spec.PipelineSpecParser;
-import io.stevedore.common.spec.SpecFormat;
 import io.stevedore.scheduler.store.PipelineStore;
 import io.stevedore.scheduler.store.PipelineStore.PipelineRow;
-import io.stevedore.scheduler.store.PipelineStore.VersionRow;
 import io.stevedore.scheduler.store.RequestLogStore;
 import io.stevedore.scheduler.store.RunStore;
 import io.stevedore.scheduler.store.RunStore.RunRow;
@@ -67,13 +64,14 @@ public class RunService {
   private final Outbox outbox;
   private final Clock clock;
   private final MeterRegistry metrics;
-  private final PipelineSpecParser parser = new PipelineSpecParser();
+  private final SpecCache specs;
   private final ObjectMapper canonical;
 
   RunService(
       PipelineStore pipelines,
       RunStore runs,
       RequestLogStore log,
+      SpecCache specs,
       Outbox outbox,
       Clock clock,
       MeterRegistry metrics,
@@ -81,6 +79,7 @@ public class RunService {
     this.pipelines = pipelines;
     this.runs = runs;
     this.log = log;
+    this.specs = specs;
     this.outbox = outbox;
     this.clock = clock;
     this.metrics = metrics;
@@ -121,14 +120,13 @@ public class RunService {
       throw Problems.invalid("version", "must be at least 1", String.valueOf(submission.version()));
     }
     int version = submission.version() == null ? pipeline.latestVersion() : submission.version();
-    VersionRow stored =
-        pipelines
-            .version(pipeline.id(), version)
+    PipelineSpec spec =
+        specs
+            .get(pipeline.id(), version)
             .orElseThrow(
                 () ->
                     ApiException.notFound(
                         "pipeline '" + pipeline.name() + "' version " + version + " not found"));
-    PipelineSpec spec = parser.parseOrThrow(stored.specJson(), SpecFormat.JSON);
     Map<String, String> parameters = resolveParameters(spec, submission.parameters());
     Instant logicalDate = parseLogicalDate(submission.logicalDate());
     String hash = requestHash(submission);
@@ -149,9 +147,7 @@ public class RunService {
       Instant logicalDate,
       Trigger trigger,
       String key) {
-    PipelineSpec spec =
-        parser.parseOrThrow(
-            pipelines.version(pipeline.id(), version).orElseThrow().specJson(), SpecFormat.JSON);
+    PipelineSpec spec = specs.get(pipeline.id(), version).orElseThrow();
     return create(
         teamId,
         pipeline,
@@ -174,6 +170,7 @@ public class RunService {
       String hash) {
     Instant now = clock.instant();
     UUID runId = UUID.randomUUID();
+    String parametersJson = json(new TreeMap<>(parameters));
     boolean inserted =
         runs.insert(
             runId,
@@ -182,7 +179,7 @@ public class RunService {
             version,
             trigger.name(),
             logicalDate == null ? now : logicalDate,
-            json(new TreeMap<>(parameters)),
+            parametersJson,
             idempotencyKey,
             idempotencyKey == null ? null : hash,
             now);
@@ -212,7 +209,25 @@ public class RunService {
             "trigger",
             trigger.name().toLowerCase())
         .increment();
-    return new Submitted(runs.find(teamId, runId).orElseThrow(), true);
+    return new Submitted(
+        new RunRow(
+            runId,
+            teamId,
+            pipeline.id(),
+            pipeline.name(),
+            version,
+            "QUEUED",
+            trigger.name(),
+            logicalDate == null ? now : logicalDate,
+            parametersJson,
+            idempotencyKey,
+            idempotencyKey == null ? null : hash,
+            null,
+            now,
+            null,
+            null,
+            now),
+        true);
   }
 
   /** Records a cancel request and sends it to the orchestrator. */
@@ -254,10 +269,7 @@ public class RunService {
     }
     List<String> wanted = stages == null ? List.of() : stages;
     if (!wanted.isEmpty()) {
-      PipelineSpec spec =
-          parser.parseOrThrow(
-              pipelines.version(run.pipelineId(), run.pipelineVersion()).orElseThrow().specJson(),
-              SpecFormat.JSON);
+      PipelineSpec spec = specs.get(run.pipelineId(), run.pipelineVersion()).orElseThrow();
       List<Problem.FieldError> unknown = new ArrayList<>();
       for (int i = 0; i < wanted.size(); i++) {
         if (spec.stage(wanted.get(i)).isEmpty()) {

@@ -224,4 +224,18 @@ class RunSubmissionTest {
       assertThat(actions).containsExactly("CANCEL", "RESUME");
     }
   }
+
+  @Test
+  void exposesSubmissionAndRunMetrics() {
+    submit(null, Map.of()).then().statusCode(201);
+    submit(null, Map.of("version", 42)).then().statusCode(404);
+    String metrics = io.restassured.RestAssured.get("/q/metrics").then().extract().asString();
+    assertThat(metrics)
+        .containsPattern(
+            "stevedore_scheduler_submissions_total\\{[^}]*outcome=\"accepted\"[^}]*source=\"http\"")
+        .containsPattern(
+            "stevedore_scheduler_submissions_total\\{[^}]*outcome=\"rejected\"[^}]*source=\"http\"")
+        .containsPattern(
+            "stevedore_scheduler_runs_created_total\\{[^}]*pipeline=\"daily\"[^}]*trigger=\"http\"");
+  }
 }

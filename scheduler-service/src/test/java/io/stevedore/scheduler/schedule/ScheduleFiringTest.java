@@ -145,6 +145,10 @@ class ScheduleFiringTest {
     firer.fireDue();
 
     assertThat(scheduledRuns("skip")).isEmpty();
+    // the lag of a fire time three days late is recorded
+    assertThat(io.restassured.RestAssured.get("/q/metrics").then().extract().asString())
+        .containsPattern("stevedore_scheduler_schedule_lag_seconds_max [0-9.E]+")
+        .contains("stevedore_scheduler_schedule_lag_seconds_count");
     assertThat(scheduledRuns("latest")).containsExactly(berlin("2026-06-05T02:00", "+02:00"));
     assertThat(scheduledRuns("all"))
         .containsExactly(
