@@ -129,13 +129,12 @@ public final class SubmissionBench {
     Result to = openLoop(http, trivial, rate, seconds, 200);
     Result so = openLoop(http, submit, rate, seconds, 201);
     System.out.println();
-    System.out.printf("open loop at %d requests/s, %d s each (latency from intended send)%n",
-        rate, seconds);
+    System.out.printf(
+        "open loop at %d requests/s, %d s each (latency from intended send)%n", rate, seconds);
     System.out.println(header());
     System.out.println(to.row("GET /api/v1/whoami (trivial)"));
     System.out.println(so.row("POST /api/v1/pipelines/{p}/runs"));
-    System.out.printf(
-        "p99 of submissions at %d/s: %.1f ms (goal: under 50 ms)%n", rate, so.p(99));
+    System.out.printf("p99 of submissions at %d/s: %.1f ms (goal: under 50 ms)%n", rate, so.p(99));
 
     scheduler.destroy();
     scheduler.waitFor(20, TimeUnit.SECONDS);
@@ -167,12 +166,12 @@ public final class SubmissionBench {
 
   static String header() {
     return String.format(
-        "%-34s %10s %8s %9s %9s %9s", "endpoint", "req/s", "errors", "p50 ms", "p99 ms",
-        "p99.9 ms");
+        "%-34s %10s %8s %9s %9s %9s",
+        "endpoint", "req/s", "errors", "p50 ms", "p99 ms", "p99.9 ms");
   }
 
-  static Result closedLoop(HttpClient http, Endpoint endpoint, int clients, int seconds,
-      int expected) throws Exception {
+  static Result closedLoop(
+      HttpClient http, Endpoint endpoint, int clients, int seconds, int expected) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     ConcurrentLinkedQueue<long[]> all = new ConcurrentLinkedQueue<>();
