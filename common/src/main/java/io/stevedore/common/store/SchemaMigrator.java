@@ -46,7 +46,7 @@ public class SchemaMigrator {
   }
 
   private void migrate(String schema) {
-    var result =
+    Flyway flyway =
         Flyway.configure(getClass().getClassLoader())
             .dataSource(dataSource)
             .schemas(schema)
@@ -54,10 +54,11 @@ public class SchemaMigrator {
             .createSchemas(true)
             .table("flyway_schema_history")
             .locations("classpath:db/" + schema)
-            .load()
-            .migrate();
+            .load();
+    var result = flyway.migrate();
+    var current = flyway.info().current();
     LOG.infof(
         "schema %s at version %s (%d migrations applied)",
-        schema, result.targetSchemaVersion, result.migrationsExecuted);
+        schema, current == null ? "none" : current.getVersion(), result.migrationsExecuted);
   }
 }
