@@ -61,14 +61,17 @@ public final class SubmissionBench {
       port = s.getLocalPort();
     }
     Path log = Files.createTempFile("bench-scheduler-", ".log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    String extra = System.getenv("STEVEDORE_BENCH_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(Arrays.asList(extra.trim().split("\\s+")));
+    }
+    command.add("-jar");
+    command.add(jar.toString());
     ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-jar",
-                jar.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     var env = pb.environment();
     env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     env.put(
