@@ -1,0 +1,116 @@
+package io.stevedore.common.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every contract survives a JSON round trip and names a distinct type at version 1. */
+class ContractsTest {
+
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  static final Instant AT = Instant.parse("2026-11-26T02:00:00Z");
+  static final UUID RUN = UUID.fromString("00000000-0000-0000-0000-000000000001");
+  static final UUID TEAM = UUID.fromString("00000000-0000-0000-0000-000000000002");
+
+  static Stream<MessageContract> contracts() {
+    return Stream.of(
+        new SubmissionMessage(
+            "analytics", "flights", 3, Map.of("region", "eu"), "2026-11-26", "replies"),
+        new SubmissionReply(
+            "m-1", SubmissionReply.Outcome.REJECTED, null, List.of("pipeline 'x' not found")),
+        new RunRequest(
+            RunRequest.Action.RESUME,
+            RUN,
+            TEAM,
+            UUID.randomUUID(),
+            2,
+            List.of("load"),
+            AT,
+            "fixed the bucket policy"),
+        new TaskEvent(
+            TaskEvent.Kind.STATE_CHANGE,
+            UUID.randomUUID(),
+            RUN,
+            "extract",
+            1,
+            "local",
+            "pid:42@2026-11-26T02:00:00Z",
+            "STOPPED",
+            137,
+            "OutOfMemoryError",
+            Map.of("rows", "10"),
+            AT),
+        new ValidationRequest(
+            UUID.randomUUID(),
+            RUN,
+            "check",
+            1,
+            TEAM,
+            "flights-contract",
+            "s3://stages/run/extract/",
+            "parquet"),
+        new ValidationResult(
+            UUID.randomUUID(),
+            RUN,
+            "check",
+            1,
+            ValidationResult.Verdict.WARN,
+            97.5,
+            List.of("complete(origin)"),
+            "s3://reports/r.json",
+            null),
+        new RunEvent(
+            RUN,
+            TEAM,
+            "flights",
+            2,
+            "extract",
+            1,
+            "FAILED",
+            "RUNNING",
+            "CAPACITY",
+            "RESOURCE:MEMORY",
+            1024,
+            2048,
+            "ecs",
+            "FARGATE_SPOT",
+            AT,
+            AT.plusSeconds(60),
+            AT),
+        new ImageScanRequest("ecr.example/team/img:1", "sha256:abc", "orchestrator", AT));
+  }
+
+  @ParameterizedTest
+  @MethodSource("contracts")
+  void roundTripsThroughJson(MessageContract contract) throws Exception {
+    String json = JSON.writeValueAsString(contract);
+    assertThat(json).doesNotContain("contractType").doesNotContain("contractVersion");
+    Object back = JSON.readValue(json, contract.getClass());
+    assertThat(back).isEqualTo(contract);
+    assertThat(contract.contractVersion()).isEqualTo(1);
+  }
+
+  @org.junit.jupiter.api.Test
+  void typesAreDistinct() {
+    Set<String> types = new HashSet<>();
+    contracts().forEach(c -> assertThat(types.add(c.contractType())).isTrue());
+    assertThat(types).hasSize(8);
+  }
+}
