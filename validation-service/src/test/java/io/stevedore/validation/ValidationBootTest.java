@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.startsWith;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stevedore.testing.PostgresResource;
+import io.stevedore.testing.S3Resource;
 import io.stevedore.testing.SqsResource;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(SqsResource.class)
+@QuarkusTestResource(S3Resource.class)
 class ValidationBootTest {
 
   @Inject DataSource dataSource;
@@ -75,7 +77,9 @@ class ValidationBootTest {
 
   @Test
   void migratesOwnSchemaAtStart() throws Exception {
-    assertThat(tablesOf("validation")).contains("validation_reports", "flyway_schema_history");
+    assertThat(tablesOf("validation"))
+        .contains("suites", "suite_versions", "validation_results", "flyway_schema_history")
+        .doesNotContain("validation_reports");
     assertThat(tablesOf("jobs")).contains("pipelines", "runs");
   }
 

@@ -17,7 +17,13 @@ class StartupReport {
       @Observes @Priority(SchemaMigrator.PRIORITY + 1) StartupEvent event,
       ValidationConfig config) {
     LOG.infof(
-        "validation settings: quarantine-bucket=%s report-bucket=%s failed-row-samples=%d",
-        config.quarantineBucket(), config.reportBucket(), config.failedRowSamples());
+        "validation settings: quarantine-bucket=%s report-bucket=%s failed-row-samples=%d"
+            + " history.window=%d history.min-results=%d history.max-z-score=%.2f",
+        config.quarantineBucket(),
+        config.reportBucket(),
+        config.failedRowSamples(),
+        config.history().window(),
+        config.history().minResults(),
+        config.history().maxZScore());
   }
 }

@@ -14,7 +14,11 @@ public interface ValidationConfig {
   @WithDefault("stevedore-quarantine")
   String quarantineBucket();
 
-  /** The S3 bucket that receives validation reports (JSON), under {@code <run-id>/<stage-id>/}. */
+  /**
+   * The S3 bucket that receives validation reports (JSON): {@code
+   * <run-id>/<stage-id>/<attempt>/<suite>.json} for validate stages, {@code
+   * adhoc/<team-id>/<dataset>/<result-id>.json} for ad-hoc validations.
+   */
   @WithDefault("stevedore-reports")
   String reportBucket();
 
@@ -24,4 +28,26 @@ public interface ValidationConfig {
    */
   @WithDefault("20")
   int failedRowSamples();
+
+  /** Row-count anomaly detection against the dataset's history. */
+  History history();
+
+  /** Settings of the row-count anomaly check. */
+  interface History {
+
+    /** How many of the dataset's newest readable results the z-score is computed over. */
+    @WithDefault("20")
+    int window();
+
+    /** The fewest earlier results needed before the check runs at all. */
+    @WithDefault("5")
+    int minResults();
+
+    /**
+     * The largest absolute z-score of the row count, {@code |n - mean| / stddev}, that still
+     * passes; the check has severity warn.
+     */
+    @WithDefault("3.0")
+    double maxZScore();
+  }
 }

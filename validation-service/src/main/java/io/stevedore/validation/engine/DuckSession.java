@@ -9,7 +9,6 @@ import io.stevedore.validation.suite.Suite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 import org.duckdb.ProfilerPrintFormat;
 import org.jboss.logging.Logger;
 
@@ -78,7 +78,10 @@ final class DuckSession implements AutoCloseable {
   }
 
   DuckSession() throws SQLException, IOException {
-    this.connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+    // straight from the driver, not DriverManager: it only hands out drivers of the caller's class
+    // loader, and a test JVM (or a dev-mode restart) may have registered another loader's copy
+    this.connection =
+        (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
     this.tempDir = Files.createTempDirectory("stevedore-duckdb-");
     try (Statement s = connection.createStatement()) {
       s.execute("SET TimeZone = 'UTC'");

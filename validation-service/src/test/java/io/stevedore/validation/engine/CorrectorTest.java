@@ -8,7 +8,6 @@ import io.stevedore.validation.suite.SuiteParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -119,7 +118,8 @@ class CorrectorTest {
 
   private static List<String> rows(String sql) throws Exception {
     List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection c =
+            new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {

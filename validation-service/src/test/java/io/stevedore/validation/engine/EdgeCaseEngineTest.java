@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
@@ -59,7 +58,8 @@ class EdgeCaseEngineTest {
   @Test
   void emptyParquetFileIsReadAsZeroRows() throws Exception {
     Path file = dir.resolve("empty.parquet");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection c =
+            new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
         Statement s = c.createStatement()) {
       s.execute(
           "COPY (SELECT 1::BIGINT AS id, 'x' AS name WHERE false) TO '"
@@ -195,7 +195,8 @@ class EdgeCaseEngineTest {
   @Test
   void schemaReportsMissingMistypedAndUnexpectedColumns() throws Exception {
     Path file = dir.resolve("t.parquet");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection c =
+            new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
         Statement s = c.createStatement()) {
       s.execute("COPY (SELECT 1 AS a, 'x' AS b, 2.5 AS extra) TO '" + file + "' (FORMAT parquet)");
     }
@@ -224,7 +225,8 @@ class EdgeCaseEngineTest {
   @Test
   void aDirectoryOfPartsIsOneDatasetReadInOnePass() throws Exception {
     Path parts = Files.createDirectory(dir.resolve("parts"));
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection c =
+            new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
         Statement s = c.createStatement()) {
       s.execute(
           "COPY (SELECT range AS id FROM range(0, 100)) TO '"

@@ -6,7 +6,6 @@ import io.stevedore.common.contract.ValidationResult.Verdict;
 import io.stevedore.validation.suite.Suite;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -35,7 +34,8 @@ class RealCsvEngineTest {
     assertThat(report.verdict()).isEqualTo(Verdict.FAIL);
 
     List<String> expected = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection c =
+            new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery("SELECT iata FROM " + raw + " WHERE state = 'NA' OR state IS NULL")) {
@@ -75,7 +75,8 @@ class RealCsvEngineTest {
         .isTrue();
 
     CorrectionReport corrected = Corrector.correct(suite, source, List.of(), out);
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection c =
+            new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(

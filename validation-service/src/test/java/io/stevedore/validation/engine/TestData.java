@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -50,7 +49,8 @@ final class TestData {
 
   /** One number from an independent, hand-written DuckDB query. */
   static long count(String sql) {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+    try (Connection c =
+            new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();

@@ -1,0 +1,112 @@
+package io.stevedore.validation;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.stevedore.common.auth.ApiKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+
+/**
+ * Teams and keys (created directly with {@link ApiKeys}: the admin API is served by the scheduler),
+ * data in S3, the shared real data sets and suites from test resources.
+ */
+public final class Fixtures {
+
+  /** The bucket tests put datasets in. */
+  public static final String DATA_BUCKET = "validation-test-data";
+
+  /** The reports bucket (the service's default). */
+  public static final String REPORT_BUCKET = "stevedore-reports";
+
+  static final RestAssuredConfig YAML_AS_TEXT =
+      RestAssuredConfig.config()
+          .encoderConfig(
+              EncoderConfig.encoderConfig()
+                  .encodeContentTypeAs("application/yaml", ContentType.TEXT)
+                  .encodeContentTypeAs("text/yaml", ContentType.TEXT));
+
+  /** A team with its API key. */
+  public record Team(UUID id, String name, String key) {
+    public RequestSpecification as() {
+      return given().config(YAML_AS_TEXT).header("Authorization", "Bearer " + key);
+    }
+
+    /** Saves a suite from test resources; returns the response's status. */
+    public int saveSuite(String resource) {
+      return as().contentType("application/yaml")
+          .body(suiteText(resource))
+          .post("/api/v1/suites")
+          .statusCode();
+    }
+  }
+
+  private Fixtures() {}
+
+  public static Team team(ApiKeys keys, String prefix) {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    UUID id = keys.createTeam(name).id();
+    return new Team(id, name, keys.createKey(name, "test").key());
+  }
+
+  /** Creates the data and reports buckets unless they exist. */
+  public static void buckets(S3Client s3) {
+    for (String bucket : new String[] {DATA_BUCKET, REPORT_BUCKET}) {
+      try {
+        s3.createBucket(r -> r.bucket(bucket));
+      } catch (BucketAlreadyOwnedByYouException | BucketAlreadyExistsException e) {
+        // created by an earlier test
+      }
+    }
+  }
+
+  /** Uploads a file; returns its {@code s3://} URI. */
+  public static String upload(S3Client s3, String key, Path file) {
+    s3.putObject(r -> r.bucket(DATA_BUCKET).key(key), RequestBody.fromFile(file));
+    return "s3://" + DATA_BUCKET + "/" + key;
+  }
+
+  /** Uploads text; returns its {@code s3://} URI. */
+  public static String upload(S3Client s3, String key, String text) {
+    s3.putObject(
+        r -> r.bucket(DATA_BUCKET).key(key), RequestBody.fromString(text, StandardCharsets.UTF_8));
+    return "s3://" + DATA_BUCKET + "/" + key;
+  }
+
+  /** A file of {@code shared/data}, found by walking up from the module. */
+  public static Path data(String name) {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null) {
+      Path candidate = p.resolve("shared/data").resolve(name);
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+      p = p.getParent();
+    }
+    throw new IllegalStateException("no shared/data/" + name + " above the module");
+  }
+
+  /** A suite from {@code src/test/resources/suites/}, as text. */
+  public static String suiteText(String resource) {
+    try (InputStream in = Fixtures.class.getResourceAsStream("/suites/" + resource)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no suite resource " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
