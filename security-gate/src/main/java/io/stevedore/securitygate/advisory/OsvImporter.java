@@ -24,12 +24,34 @@ public final class OsvImporter {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_ENTRY_BYTES = 16L << 20;
 
-  private final AdvisoryIndex index;
+  /** Where parsed advisories go: an index, or a store that keeps the OSV record too. */
+  @FunctionalInterface
+  public interface Sink {
+    /**
+     * Takes one advisory.
+     *
+     * @param advisory the parsed advisory
+     * @param osv the OSV record it was parsed from
+     * @return what happened to it
+     */
+    AdvisoryIndex.Change accept(Advisory advisory, JsonNode osv);
+  }
+
+  private final Sink sink;
   private final Clock clock;
 
   public OsvImporter(AdvisoryIndex index, Clock clock) {
-    this.index = index;
+    this((advisory, osv) -> index.upsert(advisory), clock);
+  }
+
+  public OsvImporter(Sink sink, Clock clock) {
+    this.sink = sink;
     this.clock = clock;
+  }
+
+  /** Parses one OSV record (as stored) into an advisory imported at {@code importedAt}. */
+  public static Advisory parse(JsonNode osv, Instant importedAt) {
+    return OsvParser.parse(osv, importedAt);
   }
 
   /**
@@ -126,7 +148,7 @@ public final class OsvImporter {
     for (JsonNode r : records) {
       try {
         Advisory a = OsvParser.parse(r, tally.importedAt);
-        switch (index.upsert(a)) {
+        switch (sink.accept(a, r)) {
           case INSERTED -> tally.inserted++;
           case UPDATED -> tally.updated++;
           case UNCHANGED -> tally.unchanged++;

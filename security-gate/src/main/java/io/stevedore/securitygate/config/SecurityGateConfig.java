@@ -1,7 +1,9 @@
 package io.stevedore.securitygate.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.stevedore.securitygate.advisory.Severity;
 import java.time.Duration;
 
 /** Settings of the security gate (prefix {@code stevedore.security-gate}). */
@@ -26,6 +28,39 @@ public interface SecurityGateConfig {
   @WithDefault("24h")
   Duration verdictTtl();
 
+  /**
+   * The largest image tar accepted by {@code POST /api/v1/scans}; larger images go through the
+   * {@code image-scans} queue. Keep {@code stevedore.http.max-body-size} at least this large.
+   */
+  @WithDefault("256M")
+  MemorySize maxScanSize();
+
+  /** The largest advisory import body ({@code POST /api/v1/advisories/import}). */
+  @WithDefault("256M")
+  MemorySize maxImportSize();
+
+  /** The largest policy document accepted. */
+  @WithDefault("64K")
+  MemorySize maxPolicySize();
+
+  /**
+   * The policy used for an {@code image-scans} message that names none (message attribute {@code
+   * stevedore-policy}).
+   */
+  @WithDefault("default")
+  String defaultPolicy();
+
+  /**
+   * Images seen within this window are evaluated again when an advisory import changes the advisory
+   * data; a previously passing image that now fails raises an alert.
+   */
+  @WithDefault("7d")
+  Duration rescanWindow();
+
+  /** Whether an advisory import that changes the data starts a rescan. */
+  @WithDefault("true")
+  boolean rescanOnImport();
+
   /** What a failing verdict does to a launch. */
   enum Enforcement {
     /** Block the launch. */
@@ -34,13 +69,5 @@ public interface SecurityGateConfig {
     WARN,
     /** Do not consult verdicts at launch. */
     OFF
-  }
-
-  /** Finding severities, lowest first. */
-  enum Severity {
-    LOW,
-    MEDIUM,
-    HIGH,
-    CRITICAL
   }
 }

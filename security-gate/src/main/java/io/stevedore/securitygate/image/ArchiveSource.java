@@ -68,7 +68,8 @@ interface ArchiveSource extends Closeable {
       try {
         this.tar = new TarFile(file);
       } catch (IOException | RuntimeException e) {
-        throw new ImageException("'" + file.getFileName() + "' is not a readable tar: " + e, e);
+        throw new ImageException(
+            "'" + file.getFileName() + "' is not a readable tar: " + e.getMessage(), e);
       }
       for (TarArchiveEntry e : tar.getEntries()) {
         if (e.isFile()) {

@@ -74,7 +74,63 @@ public final class ImageReader {
               + "' has neither index.json (OCI layout) nor manifest.json"
               + " (docker save)");
     } catch (IOException e) {
-      throw new ImageException("cannot read image '" + path.getFileName() + "': " + e, e);
+      throw new ImageException(
+          "cannot read image '" + path.getFileName() + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The digest {@link #read} would pin the image to, found from the index or {@code manifest.json}
+   * and the config alone, without reading any layer: cheap enough to look a cached verdict up
+   * before reading the image. The manifest (OCI) is verified when the image is read.
+   *
+   * @param expectedDigest the digest the image is pinned to, or null to take the only image
+   */
+  public String identify(Path path, String expectedDigest) {
+    if (expectedDigest != null) {
+      Digests.require(expectedDigest);
+    }
+    try (ArchiveSource source = ArchiveSource.of(path)) {
+      if (source.exists("index.json")) {
+        JsonNode index = json(readAll(source, "index.json", "index.json"), "index.json");
+        return selectManifest(source, index, expectedDigest, 0);
+      }
+      if (source.exists("manifest.json")) {
+        JsonNode manifests =
+            json(readAll(source, "manifest.json", "manifest.json"), "manifest.json");
+        if (!manifests.isArray() || manifests.isEmpty()) {
+          throw new ImageException("manifest.json lists no images");
+        }
+        List<String> digests = new ArrayList<>();
+        for (JsonNode m : manifests) {
+          String configPath = m.path("Config").asText(null);
+          if (configPath == null) {
+            throw new ImageException("manifest.json has an image without Config");
+          }
+          String digest = Digests.sha256(readAll(source, configPath, "config " + configPath));
+          if (digest.equals(expectedDigest)) {
+            return digest;
+          }
+          digests.add(digest);
+        }
+        if (expectedDigest != null) {
+          throw new ImageException(
+              "the docker archive has no image with config digest " + expectedDigest);
+        }
+        if (digests.size() > 1) {
+          throw new ImageException(
+              "manifest.json lists " + digests.size() + " images; pin one by digest");
+        }
+        return digests.get(0);
+      }
+      throw new ImageException(
+          "'"
+              + path.getFileName()
+              + "' has neither index.json (OCI layout) nor manifest.json"
+              + " (docker save)");
+    } catch (IOException e) {
+      throw new ImageException(
+          "cannot read image '" + path.getFileName() + "': " + e.getMessage(), e);
     }
   }
 

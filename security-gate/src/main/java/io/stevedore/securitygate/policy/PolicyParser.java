@@ -63,6 +63,15 @@ public final class PolicyParser {
   private PolicyParser() {}
 
   public static Policy parse(String yaml) {
+    return parse(yaml, null);
+  }
+
+  /**
+   * Reads a policy stored for {@code team}: the document may omit {@code team}, and when it names
+   * one it must be this one. The team is part of the hash either way, so two teams' verdicts never
+   * share a cache key.
+   */
+  public static Policy parse(String yaml, String team) {
     JsonNode root;
     try {
       root = YAML.readTree(yaml);
@@ -73,9 +82,16 @@ public final class PolicyParser {
       throw new PolicyException(List.of("the policy must be a YAML mapping"));
     }
     List<String> problems = new ArrayList<>();
+    if (team != null) {
+      String named = root.path("team").asText("");
+      if (!named.isEmpty() && !named.equals(team)) {
+        problems.add("team: '" + named + "' is not the caller's team '" + team + "'");
+      }
+      ((ObjectNode) root).put("team", team);
+    }
     unknownFields(root, TOP, "", problems);
-    String team = root.path("team").asText("");
-    if (team.isBlank()) {
+    String owner = root.path("team").asText("");
+    if (owner.isBlank()) {
       problems.add("team: required");
     }
     int version = 0;
@@ -141,7 +157,7 @@ public final class PolicyParser {
       throw new PolicyException(problems);
     }
     return new Policy(
-        team,
+        owner,
         version,
         hash(root),
         failAt,

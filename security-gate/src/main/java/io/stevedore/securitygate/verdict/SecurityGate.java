@@ -73,6 +73,49 @@ public final class SecurityGate {
     return new Result(decide(image, inventory, reference, policy), inventory, false);
   }
 
+  /**
+   * Reads an image and takes its inventory, without deciding (for callers with their own cache).
+   */
+  public Result read(Path path, String digest) {
+    ImageContents image = reader.read(path, digest);
+    return new Result(null, inventories.build(image), false);
+  }
+
+  /** Reads and decides, bypassing the cache lookup; the verdict is cached. */
+  public Result evaluateUncached(Path path, String digest, String reference, Policy policy) {
+    ImageContents image = reader.read(path, digest);
+    Inventory inventory = inventories.build(image);
+    return new Result(decide(image, inventory, reference, policy), inventory, false);
+  }
+
+  /**
+   * Decides again from a stored inventory, as after new advisories arrive: the image's files are
+   * not kept, so findings about secrets in files are carried over from {@code previous}; every
+   * other rule is evaluated afresh.
+   */
+  public Verdict reevaluate(
+      Inventory inventory, String reference, Policy policy, List<Finding> previous) {
+    String advisoryVersion = advisories.dataVersion();
+    List<String> notes = new ArrayList<>(inventory.notes());
+    List<VulnerabilityMatch> matches = matcher.match(inventory, notes);
+    List<Finding> findings =
+        new ArrayList<>(engine.evaluate(policy, reference, inventory, matches, Map.of()));
+    if (policy.secrets().files()) {
+      previous.stream().filter(f -> f.rule() == Finding.Rule.SECRET_IN_FILE).forEach(findings::add);
+    }
+    Verdict verdict =
+        new Verdict(
+            Verdict.statusOf(findings),
+            new VerdictKey(inventory.imageDigest(), policy.hash(), advisoryVersion),
+            policy.team(),
+            policy.version(),
+            findings,
+            notes,
+            clock.instant());
+    cache.put(verdict);
+    return verdict;
+  }
+
   /** Decides on an image already read, and caches the verdict. */
   public Verdict decide(ImageContents image, Inventory inventory, String reference, Policy policy) {
     String advisoryVersion = advisories.dataVersion();

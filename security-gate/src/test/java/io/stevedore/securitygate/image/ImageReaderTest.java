@@ -107,6 +107,26 @@ class ImageReaderTest {
   }
 
   @Test
+  void identifiesTheImageWithoutReadingItsLayers() throws Exception {
+    TestImage image = twoLayers();
+    Path oci = image.writeOciTar(tmp.resolve("oci.tar"));
+    String manifest = image.manifestDigest();
+    Path docker = image.writeDockerSave(tmp.resolve("docker.tar"));
+
+    assertThat(reader.identify(oci, null)).isEqualTo(manifest);
+    assertThat(reader.identify(oci, manifest)).isEqualTo(manifest);
+    assertThat(reader.identify(docker, null)).isEqualTo(image.configDigest());
+    // a layer that would fail the read does not matter to the identity
+    Map<String, byte[]> files = image.ociFiles();
+    files.replaceAll((p, b) -> b.length > 2 && b[0] == 0x1f ? new byte[] {0x1f, 0} : b);
+    Path broken = TestImage.writeDirectory(tmp.resolve("broken"), files);
+    assertThat(reader.identify(broken, null)).isEqualTo(image.manifestDigest());
+    assertThatThrownBy(() -> reader.identify(oci, "sha256:" + "0".repeat(64)))
+        .isInstanceOf(ImageException.class)
+        .hasMessageContaining("no manifest with digest");
+  }
+
+  @Test
   void refusesALayerWhoseBytesDoNotMatchItsDigest() {
     TestImage image = twoLayers();
     Map<String, byte[]> files = image.ociFiles();

@@ -30,6 +30,13 @@ public final class TestImage {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Every tar entry gets this time, so a layer's bytes (and digest) do not depend on when it was
+   * built: the config's diff_ids and the blobs are computed from separate builds of the same layer.
+   */
+  private static final java.util.Date MTIME =
+      java.util.Date.from(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+
   private final List<Layer> layers = new ArrayList<>();
   private String user = "";
   private final List<String> env = new ArrayList<>();
@@ -138,11 +145,13 @@ public final class TestImage {
         for (Object[] e : entries) {
           if (e[0].equals("dir")) {
             TarArchiveEntry entry = new TarArchiveEntry("./" + e[1] + "/");
+            entry.setModTime(MTIME);
             tar.putArchiveEntry(entry);
             tar.closeArchiveEntry();
           } else {
             byte[] content = (byte[]) e[2];
             TarArchiveEntry entry = new TarArchiveEntry("./" + e[1]);
+            entry.setModTime(MTIME);
             entry.setSize(content.length);
             tar.putArchiveEntry(entry);
             tar.write(content);
@@ -300,6 +309,7 @@ public final class TestImage {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
         TarArchiveEntry entry = new TarArchiveEntry(f.getKey());
+        entry.setModTime(MTIME);
         entry.setSize(f.getValue().length);
         tar.putArchiveEntry(entry);
         tar.write(f.getValue());

@@ -96,4 +96,18 @@ class PolicyParserTest {
                         "allowList[0].justification: required",
                         "allowList[0].expires: 'someday' is neither a date (2026-12-31) nor an instant"));
   }
+
+  @Test
+  void storedPolicyTakesItsTeamFromTheCallerAndRefusesAnother() {
+    Policy a = PolicyParser.parse("forbidRoot: true\n", "etl");
+    Policy b = PolicyParser.parse("forbidRoot: true\n", "ml");
+
+    assertThat(a.team()).isEqualTo("etl");
+    assertThat(PolicyParser.parse("team: etl\nforbidRoot: true\n", "etl").hash())
+        .isEqualTo(a.hash());
+    assertThat(b.hash()).isNotEqualTo(a.hash());
+    assertThatThrownBy(() -> PolicyParser.parse("team: ml\n", "etl"))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageContaining("team: 'ml' is not the caller's team 'etl'");
+  }
 }

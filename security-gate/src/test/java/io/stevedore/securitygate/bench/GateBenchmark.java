@@ -1,4 +1,4 @@
-package io.stevedore.securitygate.verdict;
+package io.stevedore.securitygate.bench;
 
 import io.stevedore.securitygate.advisory.AdvisoryIndex;
 import io.stevedore.securitygate.advisory.OsvImporter;
@@ -6,6 +6,8 @@ import io.stevedore.securitygate.image.ImageLimits;
 import io.stevedore.securitygate.image.TestImage;
 import io.stevedore.securitygate.policy.Policy;
 import io.stevedore.securitygate.policy.PolicyParser;
+import io.stevedore.securitygate.verdict.SecurityGate;
+import io.stevedore.securitygate.verdict.VerdictCache;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +15,11 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * Not a test: times a verdict for an image of 500 OS packages and 50 jars across 5 layers against
+ * Not a test (surefire excludes {@code bench/}; see the module README for the command and the
+ * figures): times a verdict for an image of 500 OS packages and 50 jars across 5 layers against
  * 10,000 imported advisories, cold (read, inventory, match, policy) and cached. Run with the test
  * classpath: {@code java -cp target/test-classes:target/classes:<deps>
- * io.stevedore.securitygate.verdict.GateBenchmark}.
+ * io.stevedore.securitygate.bench.GateBenchmark}.
  */
 public final class GateBenchmark {
 

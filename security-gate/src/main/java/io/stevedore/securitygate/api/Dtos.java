@@ -1,0 +1,72 @@
+package io.stevedore.securitygate.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.stevedore.securitygate.policy.Finding;
+import java.time.Instant;
+import java.util.List;
+
+/** What the gate's API returns. */
+final class Dtos {
+
+  private Dtos() {}
+
+  /**
+   * A verdict.
+   *
+   * @param cached true when this answer is a verdict stored earlier for the same image, policy
+   *     content and advisory data (no layer was read)
+   * @param current whether it still holds: computed under the policy's latest version and the
+   *     current advisory data
+   */
+  @RegisterForReflection
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record VerdictDto(
+      String id,
+      String digest,
+      String verdict,
+      Boolean cached,
+      boolean current,
+      String policy,
+      int policyVersion,
+      String policyHash,
+      String advisoryVersion,
+      String reference,
+      String trigger,
+      Instant evaluatedAt,
+      List<Finding> findings,
+      List<String> notes) {}
+
+  /** The findings of the latest verdict on an image. */
+  @RegisterForReflection
+  record FindingsDto(
+      String digest,
+      String verdict,
+      String policy,
+      int policyVersion,
+      Instant evaluatedAt,
+      List<Finding> findings) {}
+
+  /** A policy version. */
+  @RegisterForReflection
+  record PolicyDto(
+      String name, int version, String hash, Instant createdAt, boolean changed, String yaml) {}
+
+  /** An advisory import. */
+  @RegisterForReflection
+  record ImportDto(
+      String id,
+      Instant importedAt,
+      String source,
+      int inserted,
+      int updated,
+      int unchanged,
+      List<String> problems,
+      String previousDataVersion,
+      String dataVersion,
+      int advisories) {}
+
+  /** The advisory database as this instance holds it. */
+  @RegisterForReflection
+  record AdvisoryStatusDto(int advisories, String dataVersion) {}
+}
