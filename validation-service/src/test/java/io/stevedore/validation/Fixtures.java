@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -85,17 +84,9 @@ public final class Fixtures {
     return "s3://" + DATA_BUCKET + "/" + key;
   }
 
-  /** A file of {@code shared/data}, found by walking up from the module. */
+  /** A file of the shared real data sets ({@link io.stevedore.testing.SharedData}). */
   public static Path data(String name) {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null) {
-      Path candidate = p.resolve("shared/data").resolve(name);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-      p = p.getParent();
-    }
-    throw new IllegalStateException("no shared/data/" + name + " above the module");
+    return io.stevedore.testing.SharedData.file(name);
   }
 
   /** A suite from {@code src/test/resources/suites/}, as text. */

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,17 +17,9 @@ final class TestData {
 
   private TestData() {}
 
-  /** {@code shared/data} of the workspace, found by walking up from the module. */
+  /** The shared real data sets ({@link io.stevedore.testing.SharedData}). */
   static Path dir() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null) {
-      Path candidate = p.resolve("shared/data");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-      p = p.getParent();
-    }
-    throw new IllegalStateException("no shared/data above " + Path.of("").toAbsolutePath());
+    return io.stevedore.testing.SharedData.dir();
   }
 
   static Path file(String name) {
