@@ -3,6 +3,8 @@ package io.stevedore.orchestrator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** Settings of the orchestrator (prefix {@code stevedore.orchestrator}). */
 @ConfigMapping(prefix = "stevedore.orchestrator")
@@ -18,9 +20,16 @@ public interface OrchestratorConfig {
   /** What the local launcher may run at once; ignored by the ECS launcher. */
   LocalCapacity localCapacity();
 
+  /** The local launcher's files and commands. */
+  Local local();
+
+  /** The dispatcher loop that admits runs and claims due stage attempts. */
+  Dispatcher dispatcher();
+
   /**
    * How often the reconciler compares the stage attempts it believes are running with what the
-   * launcher reports (ECS DescribeTasks, 100 tasks per call) and repairs missed state changes.
+   * launcher reports (ECS DescribeTasks, 100 tasks per call; local processes by pid and start time)
+   * and repairs missed state changes.
    */
   @WithDefault("30s")
   Duration reconcileInterval();
@@ -28,6 +37,20 @@ public interface OrchestratorConfig {
   /** The timeout of a stage whose spec gives none. */
   @WithDefault("1h")
   Duration defaultStageTimeout();
+
+  /**
+   * Runs of one team that may be active (RUNNING) at once, over all its pipelines; 0 for no limit.
+   * Runs beyond it wait QUEUED, oldest first.
+   */
+  @WithDefault("0")
+  int maxActiveRunsPerTeam();
+
+  /**
+   * Subscribers of run events: each gets every run and stage state change on its queue {@code
+   * run-events-<subscriber>} (SNS fan-out in AWS).
+   */
+  @WithDefault("cost")
+  List<String> runEventSubscribers();
 
   /** Where stage tasks run. */
   enum Launcher {
@@ -49,5 +72,59 @@ public interface OrchestratorConfig {
     /** Memory available to stages, in MiB. */
     @WithDefault("4096")
     int memory();
+  }
+
+  /** The local launcher. */
+  interface Local {
+    /**
+     * Directory of the stage attempts' files: {@code <dir>/<run>/<stage>/<attempt>.log} (stdout and
+     * stderr), {@code .started} (the wrapper's pid, written once) and {@code .exit} (the exit
+     * code).
+     */
+    @WithDefault(".stevedore/stages")
+    String logsDir();
+
+    /**
+     * The command that runs a built-in stage type (extract, transform, validate, load): the
+     * etl-worker. It gets the stage in {@code STEVEDORE_STAGE_SPEC}.
+     */
+    @WithDefault("java,-jar,etl-worker/target/quarkus-app/quarkus-run.jar")
+    List<String> workerCommand();
+
+    /**
+     * Shell commands for images, by image name (without tag), used for a container stage that names
+     * no {@code command}; run with {@code sh -c}: {@code
+     * stevedore.orchestrator.local.images."my/image"=python3 job.py}.
+     */
+    Map<String, String> images();
+
+    /** The shell that runs the wrapper around every stage command. */
+    @WithDefault("/bin/sh")
+    String shell();
+
+    /**
+     * How long an intent whose process never announced itself (no {@code .started} file) is left
+     * alone after a restart before it is launched again; the wrapper refuses a second start anyway.
+     */
+    @WithDefault("5s")
+    Duration startGrace();
+
+    /** Extra environment for every stage process (merged under the stage's own {@code env}). */
+    Map<String, String> env();
+  }
+
+  /** The dispatcher loop. */
+  interface Dispatcher {
+    /** Turn off only in tests that drive the engine by hand. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Longest pause between two passes; state changes wake it earlier. */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /** Stage attempts claimed per statement. */
+    @WithDefault("50")
+    int batchSize();
   }
 }

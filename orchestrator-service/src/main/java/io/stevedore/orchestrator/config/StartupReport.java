@@ -18,11 +18,16 @@ class StartupReport {
       OrchestratorConfig config) {
     LOG.infof(
         "orchestrator settings: launcher=%s local-capacity=%d cpu units/%d MiB"
-            + " reconcile-interval=%s default-stage-timeout=%s",
+            + " reconcile-interval=%s default-stage-timeout=%s stage-files=%s"
+            + " max-active-runs-per-team=%d dispatcher=%s every %s",
         config.launcher(),
         config.localCapacity().cpu(),
         config.localCapacity().memory(),
         config.reconcileInterval(),
-        config.defaultStageTimeout());
+        config.defaultStageTimeout(),
+        java.nio.file.Path.of(config.local().logsDir()).toAbsolutePath(),
+        config.maxActiveRunsPerTeam(),
+        config.dispatcher().enabled() ? "on" : "off",
+        config.dispatcher().pollInterval());
   }
 }

@@ -1,0 +1,209 @@
+package io.stevedore.orchestrator.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.stevedore.common.store.SchemaMigrator;
+import io.stevedore.orchestrator.config.OrchestratorConfig;
+import io.stevedore.orchestrator.domain.StopInfo;
+import io.stevedore.orchestrator.launcher.LaunchException;
+import io.stevedore.orchestrator.launcher.LaunchSpec;
+import io.stevedore.orchestrator.launcher.Launcher;
+import io.stevedore.orchestrator.launcher.Started;
+import io.stevedore.orchestrator.store.LaunchIntent;
+import io.stevedore.orchestrator.store.LaunchIntentStore;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The orchestrator's loop, on one thread: admit queued runs, time out overdue attempts, claim due
+ * attempts in batches and launch them, and reconcile the launcher's tasks with the database (at
+ * start-up first: tasks that outlived a restart are adopted, never launched again).
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+  private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+
+  private final RunEngine engine;
+  private final Launcher launcher;
+  private final LaunchIntentStore intents;
+  private final OrchestratorConfig config;
+  private final Wakeup wakeup;
+  private final Clock clock;
+  private volatile boolean running;
+  private Thread thread;
+  private Instant lastReconcile = Instant.EPOCH;
+
+  Dispatcher(
+      RunEngine engine,
+      Launcher launcher,
+      LaunchIntentStore intents,
+      OrchestratorConfig config,
+      Wakeup wakeup,
+      Clock clock) {
+    this.engine = engine;
+    this.launcher = launcher;
+    this.intents = intents;
+    this.config = config;
+    this.wakeup = wakeup;
+    this.clock = clock;
+  }
+
+  void onStart(@Observes @Priority(SchemaMigrator.PRIORITY + 20) StartupEvent event) {
+    if (config.launcher() != OrchestratorConfig.Launcher.LOCAL) {
+      throw new IllegalStateException(
+          "stevedore.orchestrator.launcher="
+              + config.launcher().name().toLowerCase()
+              + " is not available yet; only 'local' is implemented");
+    }
+    launcher.onEnd(
+        end -> {
+          engine.complete(end.stageRunId(), end.stop());
+          wakeup.wake();
+        });
+    if (!config.dispatcher().enabled()) {
+      return;
+    }
+    running = true;
+    thread = new Thread(this::loop, "orchestrator-dispatcher");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+    running = false;
+    if (thread != null) {
+      wakeup.wake();
+      thread.join(Duration.ofSeconds(10).toMillis());
+    }
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        pass();
+      } catch (RuntimeException e) {
+        LOG.error("dispatcher pass failed; trying again", e);
+      }
+      try {
+        wakeup.await(config.dispatcher().pollInterval());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** One pass of the loop (public for tests that drive it by hand). */
+  public void pass() {
+    Instant now = clock.instant();
+    if (Duration.between(lastReconcile, now).compareTo(config.reconcileInterval()) >= 0) {
+      reconcile();
+      lastReconcile = now;
+    }
+    engine.admitQueued();
+    for (LaunchIntent overdue : intents.overdue(now)) {
+      engine.timeOut(overdue.stageRunId());
+    }
+    List<RunEngine.Claim> claims;
+    do {
+      claims = engine.claim(config.dispatcher().batchSize());
+      for (RunEngine.Claim claim : claims) {
+        launch(claim.intent(), claim.spec(), claim.error());
+      }
+    } while (claims.size() == config.dispatcher().batchSize() && running);
+  }
+
+  private void launch(LaunchIntent intent, LaunchSpec spec, String error) {
+    if (spec == null) {
+      engine.complete(
+          intent.stageRunId(), new StopInfo("TaskFailedToStart", error, null, null, false));
+      return;
+    }
+    if (!engine.stillLaunching(intent.stageRunId())) {
+      return;
+    }
+    Started started;
+    try {
+      started = launcher.launch(intent, spec);
+    } catch (LaunchException e) {
+      engine.complete(
+          intent.stageRunId(),
+          new StopInfo("TaskFailedToStart", e.getMessage(), null, null, false));
+      return;
+    }
+    if (started.pid() == null) {
+      engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
+      return;
+    }
+    LaunchIntent recorded =
+        new LaunchIntent(
+            intent.stageRunId(),
+            intent.launcher(),
+            intent.clientToken(),
+            intent.startedBy(),
+            intent.requestedAt(),
+            started.taskRef(),
+            null,
+            started.pid(),
+            started.startedAt(),
+            intent.logFile(),
+            intent.startedFile(),
+            intent.exitFile(),
+            intent.deadlineAt(),
+            null);
+    if (!engine.launched(intent.stageRunId(), started)) {
+      // Cancelled while it was being started: stop what was just started.
+      launcher.stop(recorded);
+      engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
+      return;
+    }
+    // Watched only once RUNNING is recorded, so its end always comes after its start.
+    launcher.adopt(recorded, started);
+  }
+
+  /**
+   * Compares every open launch intent with what the launcher sees: a task that runs is watched
+   * (adopted after a restart), one that is gone is completed from its recorded exit, and one that
+   * never started is launched (the local wrapper refuses to run an attempt twice).
+   */
+  public void reconcile() {
+    Instant now = clock.instant();
+    for (LaunchIntent intent : intents.open(launcher.name())) {
+      if (launcher.isWatching(intent)) {
+        continue;
+      }
+      Launcher.Probe probe = launcher.probe(intent);
+      if (probe instanceof Launcher.Probe.Alive alive) {
+        if (!engine.isActive(intent.stageRunId())) {
+          // Ended in the database (cancelled, timed out) while its process outlived a crash.
+          launcher.stop(intent);
+          engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
+          continue;
+        }
+        if (intent.pid() == null) {
+          engine.launched(intent.stageRunId(), alive.task());
+        }
+        launcher.adopt(intent, alive.task());
+      } else if (probe instanceof Launcher.Probe.Ended) {
+        engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
+      } else if (Duration.between(intent.requestedAt(), now).compareTo(config.local().startGrace())
+          >= 0) {
+        if (!engine.stillLaunching(intent.stageRunId())) {
+          engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
+          continue;
+        }
+        Optional<LaunchSpec> spec = engine.launchSpec(intent.stageRunId());
+        LOG.infof("launching stage attempt %s again: it never started", intent.stageRunId());
+        launch(intent, spec.orElse(null), "no local command for the stage");
+      }
+    }
+  }
+}

@@ -1,0 +1,706 @@
+package io.stevedore.orchestrator.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stevedore.common.contract.RunRequest;
+import io.stevedore.common.spec.PipelineSpec;
+import io.stevedore.common.spec.PipelineSpec.FailureClass;
+import io.stevedore.common.spec.PipelineSpec.Resources;
+import io.stevedore.common.spec.PipelineSpec.Stage;
+import io.stevedore.common.spec.PipelineSpec.StageType;
+import io.stevedore.orchestrator.config.OrchestratorConfig;
+import io.stevedore.orchestrator.domain.Dag;
+import io.stevedore.orchestrator.domain.FailureClassifier;
+import io.stevedore.orchestrator.domain.RetryDecision;
+import io.stevedore.orchestrator.domain.RunStatus;
+import io.stevedore.orchestrator.domain.StageStatus;
+import io.stevedore.orchestrator.domain.StopInfo;
+import io.stevedore.orchestrator.domain.Templates;
+import io.stevedore.orchestrator.launcher.LaunchSpec;
+import io.stevedore.orchestrator.launcher.Launcher;
+import io.stevedore.orchestrator.launcher.Started;
+import io.stevedore.orchestrator.store.LaunchIntent;
+import io.stevedore.orchestrator.store.LaunchIntentStore;
+import io.stevedore.orchestrator.store.RunRow;
+import io.stevedore.orchestrator.store.RunStore;
+import io.stevedore.orchestrator.store.SpecStore;
+import io.stevedore.orchestrator.store.StageRunRow;
+import io.stevedore.orchestrator.store.StageRunStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jboss.logging.Logger;
+
+/**
+ * The run and stage state machines. Every change to a run happens with the run's row locked, so the
+ * completions of parallel stages of one run (fan-in) are serialized; every change writes its run
+ * event to the outbox in the same transaction.
+ *
+ * <pre>
+ * run:   QUEUED -> RUNNING -> SUCCEEDED | FAILED | CANCELLED     (RESUME: FAILED|CANCELLED -> RUNNING)
+ * stage: PENDING -> [WAITING_FOR_CAPACITY] -> LAUNCHING -> RUNNING -> SUCCEEDED | FAILED | TIMED_OUT
+ *        any active -> CANCELLED;  no attempt -> SKIPPED (an input failed or was skipped)
+ *        FAILED/TIMED_OUT with a retryable class -> new attempt PENDING (not_before = backoff)
+ * </pre>
+ */
+@ApplicationScoped
+public class RunEngine {
+
+  private static final Logger LOG = Logger.getLogger(RunEngine.class);
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
+  private static final DateTimeFormatter DAY_NODASH = DateTimeFormatter.ofPattern("yyyyMMdd");
+
+  /** A claimed attempt to launch (spec null with an error when it cannot be launched here). */
+  public record Claim(LaunchIntent intent, LaunchSpec spec, String error) {}
+
+  private final RunStore runs;
+  private final StageRunStore stages;
+  private final LaunchIntentStore intents;
+  private final SpecStore specs;
+  private final RunEvents events;
+  private final AfterCommit afterCommit;
+  private final Wakeup wakeup;
+  private final Clock clock;
+  private final OrchestratorConfig config;
+  private final Launcher launcher;
+  private final ObjectMapper mapper;
+
+  RunEngine(
+      RunStore runs,
+      StageRunStore stages,
+      LaunchIntentStore intents,
+      SpecStore specs,
+      RunEvents events,
+      AfterCommit afterCommit,
+      Wakeup wakeup,
+      Clock clock,
+      OrchestratorConfig config,
+      Launcher launcher,
+      ObjectMapper mapper) {
+    this.runs = runs;
+    this.stages = stages;
+    this.intents = intents;
+    this.specs = specs;
+    this.events = events;
+    this.afterCommit = afterCommit;
+    this.wakeup = wakeup;
+    this.clock = clock;
+    this.config = config;
+    this.launcher = launcher;
+    this.mapper = mapper;
+  }
+
+  // ---------------------------------------------------------------- run requests
+
+  /** Applies a run request (in the consumer's transaction). */
+  @Transactional
+  public void handle(RunRequest request) {
+    Instant now = clock.instant();
+    switch (request.action()) {
+      case RUN -> {
+        RunRow run =
+            runs.find(request.runId())
+                .orElseThrow(
+                    () -> new IllegalStateException("run '" + request.runId() + "' not found"));
+        admit(run.teamId(), now);
+      }
+      case CANCEL -> cancel(request.runId(), request.reason(), now);
+      case RESUME ->
+          resume(
+              request.runId(),
+              request.stages() == null ? List.of() : request.stages(),
+              request.reason(),
+              now);
+    }
+    afterCommit.run(wakeup::wake);
+  }
+
+  /** Admits the queued runs of every team that has some, within the limits. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void admitQueued() {
+    Instant now = clock.instant();
+    for (UUID team : runs.teamsWithQueuedRuns()) {
+      admit(team, now);
+    }
+  }
+
+  /**
+   * Starts a team's queued runs, oldest first, while its pipelines stay within {@code
+   * maxActiveRuns} and the team within {@code max-active-runs-per-team}. A run that does not fit
+   * waits QUEUED, and so do the later runs of its pipeline.
+   */
+  void admit(UUID teamId, Instant now) {
+    runs.lockTeamAdmission(teamId);
+    int teamLimit = config.maxActiveRunsPerTeam();
+    int teamRunning = runs.countRunning(teamId);
+    Map<UUID, Integer> running = new HashMap<>();
+    boolean started = false;
+    for (RunRow queued : runs.queued(teamId)) {
+      if (teamLimit > 0 && teamRunning >= teamLimit) {
+        break;
+      }
+      int active =
+          running.computeIfAbsent(queued.pipelineId(), runs::countRunningOfPipeline).intValue();
+      int max = specs.version(queued.pipelineId(), queued.pipelineVersion()).spec().maxActiveRuns();
+      if (active >= max) {
+        continue;
+      }
+      Optional<RunRow> locked = runs.lock(queued.id());
+      if (locked.isEmpty() || locked.get().status() != RunStatus.QUEUED) {
+        continue;
+      }
+      runs.markStarted(queued.id(), now);
+      RunRow run = runs.find(queued.id()).orElseThrow();
+      events.run(run, "QUEUED", "RUNNING", null, now);
+      LOG.infof("run %s of %s started", run.id(), run.pipelineName());
+      advance(run, now);
+      running.put(queued.pipelineId(), active + 1);
+      teamRunning++;
+      started = true;
+    }
+    if (started) {
+      afterCommit.run(wakeup::wake);
+    }
+  }
+
+  void cancel(UUID runId, String reason, Instant now) {
+    Optional<RunRow> found = runs.lock(runId);
+    if (found.isEmpty() || found.get().status().isTerminal()) {
+      return;
+    }
+    RunRow run = found.get();
+    PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
+    String why = "run cancelled" + (reason == null || reason.isBlank() ? "" : ": " + reason);
+    List<LaunchIntent> toStop = new ArrayList<>();
+    for (StageRunRow attempt : stages.active(runId)) {
+      if (stages.end(attempt.id(), StageStatus.CANCELLED, null, why, null, now)) {
+        events.stage(
+            run,
+            attempt.stageId(),
+            attempt.attempt(),
+            attempt.status().name(),
+            "CANCELLED",
+            null,
+            why,
+            resources(spec, attempt.stageId()),
+            attempt.launcher(),
+            attempt.startedAt(),
+            now);
+        intents.find(attempt.id()).ifPresent(toStop::add);
+      }
+    }
+    runs.markEnded(runId, RunStatus.CANCELLED, why, now);
+    events.run(run, run.status().name(), "CANCELLED", why, now);
+    LOG.infof("run %s cancelled; stopping %d task(s)", runId, toStop.size());
+    afterCommit.run(() -> toStop.forEach(launcher::stop));
+    if (run.status() == RunStatus.RUNNING) {
+      admit(run.teamId(), now);
+    }
+  }
+
+  /**
+   * Runs the failed (and skipped) stages of a finished run again, or the named ones; succeeded
+   * stages keep their outputs and are not run again.
+   */
+  void resume(UUID runId, List<String> named, String reason, Instant now) {
+    Optional<RunRow> found = runs.lock(runId);
+    if (found.isEmpty() || !found.get().status().isTerminal()) {
+      return;
+    }
+    RunRow run = found.get();
+    SpecStore.Version version = specs.version(run.pipelineId(), run.pipelineVersion());
+    Map<String, StageRunRow> latest = latestByStage(runId);
+    Set<String> again = new LinkedHashSet<>();
+    for (Stage stage : version.dag().order()) {
+      StageRunRow last = latest.get(stage.id());
+      boolean unsuccessful = last == null || last.status() != StageStatus.SUCCEEDED;
+      if (named.isEmpty() ? unsuccessful : named.contains(stage.id())) {
+        again.add(stage.id());
+      }
+    }
+    if (again.isEmpty()) {
+      return;
+    }
+    String why = "resumed" + (reason == null || reason.isBlank() ? "" : ": " + reason);
+    runs.markResumed(runId, why, now);
+    events.run(run, run.status().name(), "RUNNING", why, now);
+    for (String stageId : again) {
+      StageRunRow last = latest.get(stageId);
+      if (last == null || last.status() == StageStatus.SKIPPED) {
+        continue; // decided again by the graph once its inputs are known
+      }
+      int attempt = last.attempt() + 1;
+      Stage stage = version.spec().stage(stageId).orElseThrow();
+      boolean ready =
+          stage.dependsOn().stream()
+              .allMatch(
+                  input ->
+                      !again.contains(input)
+                          && latest.containsKey(input)
+                          && latest.get(input).status() == StageStatus.SUCCEEDED);
+      if (ready) {
+        stages.insert(runId, stageId, attempt, StageStatus.PENDING, why, null, now);
+        events.stage(
+            run, stageId, attempt, null, "PENDING", null, why, stage.resources(), null, null, now);
+      } else {
+        // Skipped for now: the graph starts it once its inputs have succeeded again.
+        stages.insert(runId, stageId, attempt, StageStatus.SKIPPED, why, null, now);
+      }
+    }
+    RunRow resumed = runs.find(runId).orElseThrow();
+    advance(resumed, now);
+  }
+
+  // ---------------------------------------------------------------- the graph
+
+  /**
+   * Moves a run forward (its row locked): starts the stages whose inputs all succeeded, skips those
+   * behind a failed input, and ends the run when every stage is done or blocked.
+   */
+  private void advance(RunRow run, Instant now) {
+    SpecStore.Version version = specs.version(run.pipelineId(), run.pipelineVersion());
+    Map<String, StageRunRow> latest = latestByStage(run.id());
+    Map<String, Dag.Latest> view = new HashMap<>();
+    latest.forEach(
+        (id, row) ->
+            view.put(
+                id,
+                new Dag.Latest(id, row.attempt(), row.status(), row.failureClass(), row.reason())));
+    Dag.Plan plan = version.dag().plan(view);
+    for (String stageId : plan.start()) {
+      int attempt = latest.containsKey(stageId) ? latest.get(stageId).attempt() + 1 : 1;
+      stages.insert(run.id(), stageId, attempt, StageStatus.PENDING, null, null, now);
+      events.stage(
+          run,
+          stageId,
+          attempt,
+          null,
+          "PENDING",
+          null,
+          null,
+          resources(version.spec(), stageId),
+          null,
+          null,
+          now);
+    }
+    for (Map.Entry<String, String> skip : plan.skip().entrySet()) {
+      StageRunRow last = latest.get(skip.getKey());
+      int attempt = last == null ? 1 : last.attempt() + 1;
+      stages.insert(
+          run.id(), skip.getKey(), attempt, StageStatus.SKIPPED, skip.getValue(), null, now);
+      events.stage(
+          run,
+          skip.getKey(),
+          attempt,
+          null,
+          "SKIPPED",
+          null,
+          skip.getValue(),
+          resources(version.spec(), skip.getKey()),
+          null,
+          null,
+          now);
+    }
+    if (!plan.start().isEmpty()) {
+      afterCommit.run(wakeup::wake);
+    }
+    if (plan.outcome().isPresent()) {
+      Dag.Outcome outcome = plan.outcome().get();
+      runs.markEnded(run.id(), outcome.status(), outcome.reason(), now);
+      events.run(run, "RUNNING", outcome.status().name(), outcome.reason(), now);
+      LOG.infof("run %s %s: %s", run.id(), outcome.status(), outcome.reason());
+      admit(run.teamId(), now);
+    }
+  }
+
+  private Map<String, StageRunRow> latestByStage(UUID runId) {
+    Map<String, StageRunRow> latest = new LinkedHashMap<>();
+    for (StageRunRow row : stages.latest(runId)) {
+      latest.put(row.stageId(), row);
+    }
+    return latest;
+  }
+
+  // ---------------------------------------------------------------- task ends
+
+  /** A task ended: record how, retry or move the run forward. Idempotent. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void complete(UUID stageRunId, StopInfo stop) {
+    Instant now = clock.instant();
+    Optional<StageRunRow> found = stages.find(stageRunId);
+    if (found.isEmpty()) {
+      return;
+    }
+    RunRow run = runs.lock(found.get().runId()).orElseThrow();
+    StageRunRow attempt = stages.find(stageRunId).orElseThrow();
+    intents.markEnded(stageRunId, now);
+    if (!attempt.status().isActive()) {
+      return; // already ended (cancelled, timed out, or reported twice)
+    }
+    finish(run, attempt, stop, now);
+  }
+
+  /** An attempt ran past its deadline: it is TIMED_OUT (class TIMEOUT) and its task stopped. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void timeOut(UUID stageRunId) {
+    Instant now = clock.instant();
+    Optional<StageRunRow> found = stages.find(stageRunId);
+    if (found.isEmpty()) {
+      return;
+    }
+    RunRow run = runs.lock(found.get().runId()).orElseThrow();
+    StageRunRow attempt = stages.find(stageRunId).orElseThrow();
+    if (!attempt.status().isActive()) {
+      return;
+    }
+    Optional<LaunchIntent> intent = intents.find(stageRunId);
+    intents.markEnded(stageRunId, now);
+    Duration timeout = timeout(run, attempt.stageId());
+    finish(
+        run,
+        attempt,
+        new StopInfo("UserInitiated", "exceeded its timeout of " + timeout, null, null, true),
+        now);
+    intent.ifPresent(i -> afterCommit.run(() -> launcher.stop(i)));
+  }
+
+  private void finish(RunRow run, StageRunRow attempt, StopInfo stop, Instant now) {
+    PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
+    Stage stage = spec.stage(attempt.stageId()).orElseThrow();
+    Optional<FailureClass> failure = FailureClassifier.classify(stop);
+    if (failure.isEmpty()) {
+      stages.end(attempt.id(), StageStatus.SUCCEEDED, null, null, stop.exitCode(), now);
+      events.stage(
+          run,
+          attempt.stageId(),
+          attempt.attempt(),
+          attempt.status().name(),
+          "SUCCEEDED",
+          null,
+          null,
+          stage.resources(),
+          attempt.launcher(),
+          attempt.startedAt(),
+          now);
+    } else {
+      FailureClass failureClass = failure.get();
+      StageStatus status =
+          failureClass == FailureClass.TIMEOUT ? StageStatus.TIMED_OUT : StageStatus.FAILED;
+      RetryDecision decision =
+          RetryDecision.decide(
+              stage.retry(),
+              failureClass,
+              attempt.attempt(),
+              () -> ThreadLocalRandom.current().nextDouble());
+      String reason = stop.describe();
+      stages.end(attempt.id(), status, failureClass.name(), reason, stop.exitCode(), now);
+      events.stage(
+          run,
+          attempt.stageId(),
+          attempt.attempt(),
+          attempt.status().name(),
+          status.name(),
+          failureClass.name(),
+          reason + "; " + decision.why(),
+          stage.resources(),
+          attempt.launcher(),
+          attempt.startedAt(),
+          now);
+      LOG.infof(
+          "stage %s attempt %d of run %s %s (%s): %s; %s",
+          attempt.stageId(),
+          attempt.attempt(),
+          run.id(),
+          status,
+          failureClass,
+          reason,
+          decision.why());
+      if (decision.retry() && run.status() == RunStatus.RUNNING) {
+        Instant due = now.plus(decision.delay());
+        stages.insert(
+            run.id(),
+            attempt.stageId(),
+            attempt.attempt() + 1,
+            StageStatus.PENDING,
+            "retry after " + failureClass + " (backoff " + decision.delay().toMillis() + " ms)",
+            due,
+            now);
+        events.stage(
+            run,
+            attempt.stageId(),
+            attempt.attempt() + 1,
+            null,
+            "PENDING",
+            null,
+            "retry after " + failureClass,
+            stage.resources(),
+            null,
+            null,
+            now);
+      }
+    }
+    if (run.status() == RunStatus.RUNNING) {
+      advance(run, now);
+    }
+    afterCommit.run(wakeup::wake);
+  }
+
+  // ---------------------------------------------------------------- launching
+
+  /**
+   * Claims due attempts of running runs in one batch ({@code FOR UPDATE SKIP LOCKED}). Those that
+   * fit the launcher's free capacity get a launch intent, committed with this transaction before
+   * anything is started; the others wait in WAITING_FOR_CAPACITY.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public List<Claim> claim(int limit) {
+    Instant now = clock.instant();
+    int cpuFree = config.localCapacity().cpu();
+    int memoryFree = config.localCapacity().memory();
+    for (StageRunStore.InFlight held : stages.capacityHolders(launcher.name())) {
+      Resources r =
+          resources(
+              specs.version(held.pipelineId(), held.pipelineVersion()).spec(), held.stageId());
+      cpuFree -= r.cpu();
+      memoryFree -= r.memory();
+    }
+    List<StageRunRow> claimed = stages.claimDue(now, limit, launcher.name());
+    List<Claim> claims = new ArrayList<>();
+    Map<UUID, RunRow> runCache = new HashMap<>();
+    for (Iterator<StageRunRow> it = claimed.iterator(); it.hasNext(); ) {
+      StageRunRow attempt = it.next();
+      RunRow run = runCache.computeIfAbsent(attempt.runId(), id -> runs.find(id).orElseThrow());
+      PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
+      Stage stage = spec.stage(attempt.stageId()).orElseThrow();
+      Resources need = stage.resources();
+      boolean neverFits =
+          need.cpu() > config.localCapacity().cpu()
+              || need.memory() > config.localCapacity().memory();
+      if (!neverFits && (need.cpu() > cpuFree || need.memory() > memoryFree)) {
+        String why =
+            "waiting for "
+                + need.cpu()
+                + " CPU units and "
+                + need.memory()
+                + " MiB; free "
+                + Math.max(cpuFree, 0)
+                + " and "
+                + Math.max(memoryFree, 0)
+                + " of "
+                + config.localCapacity().cpu()
+                + " and "
+                + config.localCapacity().memory();
+        stages.waitForCapacity(attempt.id(), why, now);
+        if (attempt.status() != StageStatus.WAITING_FOR_CAPACITY) {
+          events.stage(
+              run,
+              attempt.stageId(),
+              attempt.attempt(),
+              attempt.status().name(),
+              "WAITING_FOR_CAPACITY",
+              null,
+              why,
+              need,
+              launcher.name(),
+              null,
+              now);
+        }
+        continue;
+      }
+      cpuFree -= need.cpu();
+      memoryFree -= need.memory();
+      Instant deadline = now.plus(timeout(run, stage.id()));
+      LaunchIntent intent =
+          launcher.intent(attempt.id(), run.id(), stage.id(), attempt.attempt(), now, deadline);
+      intents.insert(intent);
+      events.stage(
+          run,
+          attempt.stageId(),
+          attempt.attempt(),
+          attempt.status().name(),
+          "LAUNCHING",
+          null,
+          null,
+          need,
+          launcher.name(),
+          null,
+          now);
+      if (neverFits) {
+        claims.add(
+            new Claim(
+                intent,
+                null,
+                "RESOURCE:CPU/MEMORY: the stage needs "
+                    + need.cpu()
+                    + " CPU units and "
+                    + need.memory()
+                    + " MiB, more than the local capacity of "
+                    + config.localCapacity().cpu()
+                    + " and "
+                    + config.localCapacity().memory()));
+        continue;
+      }
+      try {
+        claims.add(new Claim(intent, launchSpec(run, attempt, stage, spec), null));
+      } catch (IllegalArgumentException e) {
+        claims.add(new Claim(intent, null, e.getMessage()));
+      }
+    }
+    return claims;
+  }
+
+  /** The launcher started the task: record it (LAUNCHING to RUNNING). */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean launched(UUID stageRunId, Started task) {
+    Instant now = clock.instant();
+    StageRunRow attempt = stages.find(stageRunId).orElseThrow();
+    RunRow run = runs.find(attempt.runId()).orElseThrow();
+    intents.confirm(stageRunId, task.taskRef(), task.pid(), task.startedAt(), now);
+    if (!stages.markRunning(stageRunId, task.taskRef(), now)) {
+      return attempt.status() == StageStatus.RUNNING;
+    }
+    events.stage(
+        run,
+        attempt.stageId(),
+        attempt.attempt(),
+        "LAUNCHING",
+        "RUNNING",
+        null,
+        null,
+        resources(specs.version(run.pipelineId(), run.pipelineVersion()).spec(), attempt.stageId()),
+        attempt.launcher(),
+        now,
+        now);
+    return true;
+  }
+
+  /** Whether the attempt may still be launched (it was not cancelled meanwhile). */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean stillLaunching(UUID stageRunId) {
+    return stages.find(stageRunId).map(a -> a.status() == StageStatus.LAUNCHING).orElse(false);
+  }
+
+  /** Whether the attempt is still in flight. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean isActive(UUID stageRunId) {
+    return stages.find(stageRunId).map(a -> a.status().isActive()).orElse(false);
+  }
+
+  /** The launch spec of a claimed attempt, for recovery relaunches. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Optional<LaunchSpec> launchSpec(UUID stageRunId) {
+    StageRunRow attempt = stages.find(stageRunId).orElseThrow();
+    RunRow run = runs.find(attempt.runId()).orElseThrow();
+    PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
+    try {
+      return Optional.of(
+          launchSpec(run, attempt, spec.stage(attempt.stageId()).orElseThrow(), spec));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private LaunchSpec launchSpec(RunRow run, StageRunRow attempt, Stage stage, PipelineSpec spec) {
+    Map<String, String> values = new HashMap<>();
+    Instant logical = run.logicalDate() == null ? run.createdAt() : run.logicalDate();
+    values.put("logical_date", DAY.format(logical.atZone(ZoneOffset.UTC)));
+    values.put("logical_date_nodash", DAY_NODASH.format(logical.atZone(ZoneOffset.UTC)));
+    values.put("run_id", run.id().toString());
+    values.put("pipeline", run.pipelineName());
+    values.put("team", run.teamName());
+    values.put("stage_id", stage.id());
+    for (Map.Entry<String, String> p : parameters(run, spec).entrySet()) {
+      values.put("params." + p.getKey(), p.getValue());
+    }
+    List<String> command = new ArrayList<>();
+    if (stage.type() == StageType.CONTAINER) {
+      if (!stage.command().isEmpty()) {
+        stage.command().forEach(c -> command.add(Templates.render(c, values)));
+      } else {
+        String image = stage.image() == null ? "" : stage.image().replaceFirst(":[^/:]*$", "");
+        String shell = config.local().images().get(image);
+        if (shell == null) {
+          throw new IllegalArgumentException(
+              "no local command for image '"
+                  + stage.image()
+                  + "': set stevedore.orchestrator.local.images.\""
+                  + image
+                  + "\" or give the stage a command");
+        }
+        command.addAll(List.of(config.local().shell(), "-c", Templates.render(shell, values)));
+      }
+    } else {
+      command.addAll(config.local().workerCommand());
+      command.add(stage.type().name().toLowerCase());
+    }
+    Map<String, String> env = new LinkedHashMap<>(config.local().env());
+    stage.env().forEach((k, v) -> env.put(k, Templates.render(v, values)));
+    env.put("STEVEDORE_RUN_ID", run.id().toString());
+    env.put("STEVEDORE_STAGE_ID", stage.id());
+    env.put("STEVEDORE_STAGE_RUN_ID", attempt.id().toString());
+    env.put("STEVEDORE_ATTEMPT", Integer.toString(attempt.attempt()));
+    env.put("STEVEDORE_PIPELINE", run.pipelineName());
+    env.put("STEVEDORE_PIPELINE_VERSION", Integer.toString(run.pipelineVersion()));
+    env.put("STEVEDORE_TEAM", run.teamName());
+    env.put("STEVEDORE_LOGICAL_DATE", values.get("logical_date"));
+    env.put("STEVEDORE_LOGICAL_TIME", logical.toString());
+    env.put("STEVEDORE_CPU", Integer.toString(stage.resources().cpu()));
+    env.put("STEVEDORE_MEMORY", Integer.toString(stage.resources().memory()));
+    env.put("STEVEDORE_STAGE_SPEC", json(stage));
+    env.put("STEVEDORE_PARAMS", json(parameters(run, spec)));
+    return new LaunchSpec(
+        attempt.id(), command, env, stage.resources().cpu(), stage.resources().memory());
+  }
+
+  private Map<String, String> parameters(RunRow run, PipelineSpec spec) {
+    Map<String, String> params = new LinkedHashMap<>();
+    spec.parameters()
+        .forEach(
+            (name, p) -> {
+              if (p.defaultValue() != null) {
+                params.put(name, p.defaultValue());
+              }
+            });
+    try {
+      JsonNode given = mapper.readTree(run.parametersJson() == null ? "{}" : run.parametersJson());
+      given.properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+    } catch (JsonProcessingException e) {
+      LOG.warnf("run %s has unreadable parameters: %s", run.id(), e.getOriginalMessage());
+    }
+    return params;
+  }
+
+  private String json(Object value) {
+    try {
+      return mapper.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private Duration timeout(RunRow run, String stageId) {
+    Stage stage =
+        specs.version(run.pipelineId(), run.pipelineVersion()).spec().stage(stageId).orElseThrow();
+    return stage.timeout() == null ? config.defaultStageTimeout() : stage.timeout();
+  }
+
+  private static Resources resources(PipelineSpec spec, String stageId) {
+    return spec.stage(stageId).map(Stage::resources).orElse(Resources.DEFAULT);
+  }
+}

@@ -1,0 +1,112 @@
+package io.stevedore.orchestrator.store;
+
+import io.stevedore.common.store.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Launch intents ({@code orchestrator.launch_intents}): written before a task is started. */
+@ApplicationScoped
+public class LaunchIntentStore {
+
+  private static final String COLUMNS =
+      "i.stage_run_id, i.launcher, i.client_token, i.started_by, i.requested_at, i.task_ref,"
+          + " i.confirmed_at, i.pid, i.process_started_at, i.log_file, i.started_file,"
+          + " i.exit_file, i.deadline_at, i.ended_at";
+
+  private final Jdbc jdbc;
+
+  LaunchIntentStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public void insert(LaunchIntent intent) {
+    jdbc.update(
+        "insert into orchestrator.launch_intents (stage_run_id, launcher, client_token,"
+            + " started_by, requested_at, log_file, started_file, exit_file, deadline_at)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        intent.stageRunId(),
+        intent.launcher(),
+        intent.clientToken(),
+        intent.startedBy(),
+        intent.requestedAt(),
+        intent.logFile(),
+        intent.startedFile(),
+        intent.exitFile(),
+        intent.deadlineAt());
+  }
+
+  public Optional<LaunchIntent> find(UUID stageRunId) {
+    return jdbc.one(
+        "select " + COLUMNS + " from orchestrator.launch_intents i where i.stage_run_id = ?",
+        LaunchIntentStore::map,
+        stageRunId);
+  }
+
+  /** Records what the launcher answered: the task (a pid and its start time locally). */
+  public void confirm(UUID stageRunId, String taskRef, Long pid, Instant started, Instant now) {
+    jdbc.update(
+        "update orchestrator.launch_intents set task_ref = ?, pid = ?, process_started_at = ?,"
+            + " confirmed_at = coalesce(confirmed_at, ?) where stage_run_id = ?",
+        taskRef,
+        pid,
+        started,
+        now,
+        stageRunId);
+  }
+
+  public void markEnded(UUID stageRunId, Instant now) {
+    jdbc.update(
+        "update orchestrator.launch_intents set ended_at = coalesce(ended_at, ?)"
+            + " where stage_run_id = ?",
+        now,
+        stageRunId);
+  }
+
+  /** Intents of this launcher whose task has not been seen to end. */
+  public List<LaunchIntent> open(String launcher) {
+    return jdbc.list(
+        "select "
+            + COLUMNS
+            + " from orchestrator.launch_intents i where i.ended_at is null and i.launcher = ?"
+            + " order by i.requested_at",
+        LaunchIntentStore::map,
+        launcher);
+  }
+
+  /** Running attempts past their deadline. */
+  public List<LaunchIntent> overdue(Instant now) {
+    return jdbc.list(
+        "select "
+            + COLUMNS
+            + " from orchestrator.launch_intents i join jobs.stage_runs s"
+            + " on s.id = i.stage_run_id and s.status in ('LAUNCHING', 'RUNNING')"
+            + " where i.ended_at is null and i.deadline_at <= ?",
+        LaunchIntentStore::map,
+        now);
+  }
+
+  static LaunchIntent map(ResultSet rs) throws SQLException {
+    long pid = rs.getLong("pid");
+    Long pidValue = rs.wasNull() ? null : pid;
+    return new LaunchIntent(
+        rs.getObject("stage_run_id", UUID.class),
+        rs.getString("launcher"),
+        rs.getString("client_token"),
+        rs.getString("started_by"),
+        Jdbc.instant(rs, "requested_at"),
+        rs.getString("task_ref"),
+        Jdbc.instant(rs, "confirmed_at"),
+        pidValue,
+        Jdbc.instant(rs, "process_started_at"),
+        rs.getString("log_file"),
+        rs.getString("started_file"),
+        rs.getString("exit_file"),
+        Jdbc.instant(rs, "deadline_at"),
+        Jdbc.instant(rs, "ended_at"));
+  }
+}

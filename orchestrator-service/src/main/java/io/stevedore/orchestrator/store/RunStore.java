@@ -1,0 +1,129 @@
+package io.stevedore.orchestrator.store;
+
+import io.stevedore.common.store.Jdbc;
+import io.stevedore.orchestrator.domain.RunStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Runs in {@code jobs.runs}: the orchestrator owns their status from QUEUED on. */
+@ApplicationScoped
+public class RunStore {
+
+  private static final String SELECT =
+      "select r.id, r.team_id, t.name as team_name, r.pipeline_id, p.name as pipeline_name,"
+          + " r.pipeline_version, r.status, r.logical_date, r.parameters::text as parameters,"
+          + " r.reason, r.created_at, r.started_at, r.ended_at"
+          + " from jobs.runs r join jobs.pipelines p on p.id = r.pipeline_id"
+          + " join jobs.teams t on t.id = r.team_id";
+
+  private final Jdbc jdbc;
+
+  RunStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Reads a run and locks it until the transaction ends: every change to a run goes through it. */
+  public Optional<RunRow> lock(UUID runId) {
+    return jdbc.one(SELECT + " where r.id = ? for update of r", RunStore::map, runId);
+  }
+
+  public Optional<RunRow> find(UUID runId) {
+    return jdbc.one(SELECT + " where r.id = ?", RunStore::map, runId);
+  }
+
+  /** The run if it belongs to the team (a run of another team is not found). */
+  public Optional<RunRow> find(UUID teamId, UUID runId) {
+    return jdbc.one(SELECT + " where r.id = ? and r.team_id = ?", RunStore::map, runId, teamId);
+  }
+
+  /** Serializes admission decisions of one team until the transaction ends. */
+  public void lockTeamAdmission(UUID teamId) {
+    jdbc.one(
+        "select pg_advisory_xact_lock(hashtextextended(?, 7411))",
+        rs -> rs.getObject(1),
+        "admit:" + teamId);
+  }
+
+  /** Teams that have queued runs. */
+  public List<UUID> teamsWithQueuedRuns() {
+    return jdbc.list(
+        "select distinct team_id from jobs.runs where status = 'QUEUED'",
+        rs -> rs.getObject(1, UUID.class));
+  }
+
+  /** A team's queued runs, oldest first. */
+  public List<RunRow> queued(UUID teamId) {
+    return jdbc.list(
+        SELECT + " where r.team_id = ? and r.status = 'QUEUED' order by r.created_at, r.id",
+        RunStore::map,
+        teamId);
+  }
+
+  public int countRunning(UUID teamId) {
+    return jdbc.one(
+            "select count(*) from jobs.runs where team_id = ? and status = 'RUNNING'",
+            rs -> rs.getInt(1),
+            teamId)
+        .orElse(0);
+  }
+
+  public int countRunningOfPipeline(UUID pipelineId) {
+    return jdbc.one(
+            "select count(*) from jobs.runs where pipeline_id = ? and status = 'RUNNING'",
+            rs -> rs.getInt(1),
+            pipelineId)
+        .orElse(0);
+  }
+
+  /** QUEUED to RUNNING. */
+  public void markStarted(UUID runId, Instant now) {
+    jdbc.update(
+        "update jobs.runs set status = 'RUNNING', started_at = coalesce(started_at, ?),"
+            + " ended_at = null, reason = null, updated_at = ? where id = ?",
+        now,
+        now,
+        runId);
+  }
+
+  /** A resumed run runs again. */
+  public void markResumed(UUID runId, String reason, Instant now) {
+    jdbc.update(
+        "update jobs.runs set status = 'RUNNING', ended_at = null, reason = ?, updated_at = ?"
+            + " where id = ?",
+        reason,
+        now,
+        runId);
+  }
+
+  public void markEnded(UUID runId, RunStatus status, String reason, Instant now) {
+    jdbc.update(
+        "update jobs.runs set status = ?, reason = ?, ended_at = ?, updated_at = ? where id = ?",
+        status,
+        reason,
+        now,
+        now,
+        runId);
+  }
+
+  static RunRow map(ResultSet rs) throws SQLException {
+    return new RunRow(
+        rs.getObject("id", UUID.class),
+        rs.getObject("team_id", UUID.class),
+        rs.getString("team_name"),
+        rs.getObject("pipeline_id", UUID.class),
+        rs.getString("pipeline_name"),
+        rs.getInt("pipeline_version"),
+        RunStatus.valueOf(rs.getString("status")),
+        Jdbc.instant(rs, "logical_date"),
+        rs.getString("parameters"),
+        rs.getString("reason"),
+        Jdbc.instant(rs, "created_at"),
+        Jdbc.instant(rs, "started_at"),
+        Jdbc.instant(rs, "ended_at"));
+  }
+}

@@ -1,0 +1,212 @@
+package io.stevedore.orchestrator.store;
+
+import io.stevedore.common.store.Jdbc;
+import io.stevedore.orchestrator.domain.StageStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Stage attempts in {@code jobs.stage_runs}, one row per attempt. */
+@ApplicationScoped
+public class StageRunStore {
+
+  private static final String COLUMNS =
+      "id, run_id, stage_id, attempt, status, failure_class, reason, launcher, task_ref,"
+          + " exit_code, not_before, created_at, started_at, ended_at";
+
+  private final Jdbc jdbc;
+
+  StageRunStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Adds an attempt; a SKIPPED one is ended at once. */
+  public StageRunRow insert(
+      UUID runId,
+      String stageId,
+      int attempt,
+      StageStatus status,
+      String reason,
+      Instant notBefore,
+      Instant now) {
+    UUID id = UUID.randomUUID();
+    Instant ended = status == StageStatus.SKIPPED ? now : null;
+    jdbc.update(
+        "insert into jobs.stage_runs (id, run_id, stage_id, attempt, status, reason, not_before,"
+            + " created_at, ended_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        id,
+        runId,
+        stageId,
+        attempt,
+        status,
+        reason,
+        notBefore,
+        now,
+        ended,
+        now);
+    return new StageRunRow(
+        id, runId, stageId, attempt, status, null, reason, null, null, null, notBefore, now, null,
+        ended);
+  }
+
+  public Optional<StageRunRow> find(UUID id) {
+    return jdbc.one(
+        "select " + COLUMNS + " from jobs.stage_runs where id = ?", StageRunStore::map, id);
+  }
+
+  public Optional<StageRunRow> find(UUID runId, String stageId, int attempt) {
+    return jdbc.one(
+        "select "
+            + COLUMNS
+            + " from jobs.stage_runs where run_id = ? and stage_id = ? and attempt = ?",
+        StageRunStore::map,
+        runId,
+        stageId,
+        attempt);
+  }
+
+  /** The latest attempt of every stage of the run that has one. */
+  public List<StageRunRow> latest(UUID runId) {
+    return jdbc.list(
+        "select distinct on (stage_id) "
+            + COLUMNS
+            + " from jobs.stage_runs where run_id = ? order by stage_id, attempt desc",
+        StageRunStore::map,
+        runId);
+  }
+
+  /** Every attempt of the run, by stage and attempt. */
+  public List<StageRunRow> all(UUID runId) {
+    return jdbc.list(
+        "select " + COLUMNS + " from jobs.stage_runs where run_id = ? order by stage_id, attempt",
+        StageRunStore::map,
+        runId);
+  }
+
+  /** Attempts still in flight. */
+  public List<StageRunRow> active(UUID runId) {
+    return jdbc.list(
+        "select "
+            + COLUMNS
+            + " from jobs.stage_runs where run_id = ? and status in"
+            + " ('PENDING', 'WAITING_FOR_CAPACITY', 'LAUNCHING', 'RUNNING') order by stage_id",
+        StageRunStore::map,
+        runId);
+  }
+
+  /**
+   * Claims due attempts of running runs: sets them LAUNCHING and returns them, oldest due first. A
+   * row another transaction holds is skipped, so several dispatchers never claim the same one.
+   */
+  public List<StageRunRow> claimDue(Instant now, int limit, String launcher) {
+    return jdbc.list(
+        "update jobs.stage_runs set status = 'LAUNCHING', launcher = ?, updated_at = ?"
+            + " where id in (select s.id from jobs.stage_runs s"
+            + "   join jobs.runs r on r.id = s.run_id and r.status = 'RUNNING'"
+            + "   where s.status in ('PENDING', 'WAITING_FOR_CAPACITY')"
+            + "   and (s.not_before is null or s.not_before <= ?)"
+            + "   order by coalesce(s.not_before, s.created_at), s.created_at, s.id"
+            + "   limit ? for update of s skip locked)"
+            + " returning "
+            + COLUMNS,
+        StageRunStore::map,
+        launcher,
+        now,
+        now,
+        limit);
+  }
+
+  /** Puts a claimed attempt back to wait for capacity. */
+  public void waitForCapacity(UUID id, String reason, Instant now) {
+    jdbc.update(
+        "update jobs.stage_runs set status = 'WAITING_FOR_CAPACITY', reason = ?, updated_at = ?"
+            + " where id = ? and status = 'LAUNCHING'",
+        reason,
+        now,
+        id);
+  }
+
+  /** LAUNCHING to RUNNING once the task exists; false if the attempt moved on meanwhile. */
+  public boolean markRunning(UUID id, String taskRef, Instant now) {
+    return jdbc.update(
+            "update jobs.stage_runs set status = 'RUNNING', task_ref = ?, reason = null,"
+                + " started_at = coalesce(started_at, ?), heartbeat_at = ?, updated_at = ?"
+                + " where id = ? and status = 'LAUNCHING'",
+            taskRef,
+            now,
+            now,
+            now,
+            id)
+        == 1;
+  }
+
+  /** Ends an active attempt; false if it had already ended. */
+  public boolean end(
+      UUID id,
+      StageStatus status,
+      String failureClass,
+      String reason,
+      Integer exitCode,
+      Instant now) {
+    return jdbc.update(
+            "update jobs.stage_runs set status = ?, failure_class = ?, reason = ?,"
+                + " exit_code = coalesce(?, exit_code), ended_at = ?, updated_at = ?"
+                + " where id = ? and status in"
+                + " ('PENDING', 'WAITING_FOR_CAPACITY', 'LAUNCHING', 'RUNNING')",
+            status,
+            failureClass,
+            reason,
+            exitCode,
+            now,
+            now,
+            id)
+        == 1;
+  }
+
+  /** A stage attempt holding capacity, with the pipeline version that sizes it. */
+  public record InFlight(String stageId, UUID pipelineId, int pipelineVersion) {}
+
+  /** Attempts of this launcher that hold capacity (launching or running). */
+  public List<InFlight> capacityHolders(String launcher) {
+    return jdbc.list(
+        "select s.stage_id, r.pipeline_id, r.pipeline_version from jobs.stage_runs s"
+            + " join jobs.runs r on r.id = s.run_id"
+            + " where s.status in ('LAUNCHING', 'RUNNING') and s.launcher = ?",
+        rs -> new InFlight(rs.getString(1), rs.getObject(2, UUID.class), rs.getInt(3)),
+        launcher);
+  }
+
+  /** Attempts launching or running, of this launcher. */
+  public List<StageRunRow> inFlight(String launcher) {
+    return jdbc.list(
+        "select "
+            + COLUMNS
+            + " from jobs.stage_runs where status in ('LAUNCHING', 'RUNNING') and launcher = ?",
+        StageRunStore::map,
+        launcher);
+  }
+
+  static StageRunRow map(ResultSet rs) throws SQLException {
+    int exit = rs.getInt("exit_code");
+    Integer exitCode = rs.wasNull() ? null : exit;
+    return new StageRunRow(
+        rs.getObject("id", UUID.class),
+        rs.getObject("run_id", UUID.class),
+        rs.getString("stage_id"),
+        rs.getInt("attempt"),
+        StageStatus.valueOf(rs.getString("status")),
+        rs.getString("failure_class"),
+        rs.getString("reason"),
+        rs.getString("launcher"),
+        rs.getString("task_ref"),
+        exitCode,
+        Jdbc.instant(rs, "not_before"),
+        Jdbc.instant(rs, "created_at"),
+        Jdbc.instant(rs, "started_at"),
+        Jdbc.instant(rs, "ended_at"));
+  }
+}
