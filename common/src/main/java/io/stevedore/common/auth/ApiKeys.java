@@ -3,22 +3,16 @@ package io.stevedore.common.auth;
 import io.stevedore.common.config.StevedoreConfig;
 import io.stevedore.common.http.ApiException;
 import io.stevedore.common.http.Problem;
+import io.stevedore.common.store.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 
 /** Teams and their API keys (schema {@code jobs}): create, authenticate, revoke. */
 @ApplicationScoped
@@ -26,12 +20,12 @@ public class ApiKeys {
 
   private static final Pattern TEAM_NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
-  private final DataSource dataSource;
+  private final Jdbc jdbc;
   private final Clock clock;
   private final Optional<byte[]> adminKeyHash;
 
-  ApiKeys(DataSource dataSource, Clock clock, StevedoreConfig config) {
-    this.dataSource = dataSource;
+  ApiKeys(Jdbc jdbc, Clock clock, StevedoreConfig config) {
+    this.jdbc = jdbc;
     this.clock = clock;
     this.adminKeyHash = config.auth().adminKey().filter(k -> !k.isBlank()).map(ApiKeyFormat::hash);
   }
@@ -51,28 +45,25 @@ public class ApiKeys {
         && MessageDigest.isEqual(adminKeyHash.get(), ApiKeyFormat.hash(presented));
   }
 
+  private static Team team(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Team(
+        rs.getObject("id", UUID.class), rs.getString("name"), Jdbc.instant(rs, "created_at"));
+  }
+
   /** The team of a valid, unrevoked key. */
   public Optional<Team> authenticate(String presented) {
     Optional<ApiKeyFormat.Parsed> parsed = ApiKeyFormat.parse(presented);
     if (parsed.isEmpty()) {
       return Optional.empty();
     }
-    String sql =
-        "select k.secret_hash, t.id, t.name, t.created_at from jobs.api_keys k"
-            + " join jobs.teams t on t.id = k.team_id where k.id = ? and k.revoked_at is null";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, parsed.get().id());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next() || !ApiKeyFormat.matches(parsed.get().secret(), rs.getBytes(1))) {
-          return Optional.empty();
-        }
-        return Optional.of(
-            new Team(rs.getObject(2, UUID.class), rs.getString(3), rs.getTimestamp(4).toInstant()));
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not check API key: " + e.getMessage(), e);
-    }
+    record Stored(byte[] hash, Team team) {}
+    return jdbc.one(
+            "select k.secret_hash, t.id, t.name, t.created_at from jobs.api_keys k"
+                + " join jobs.teams t on t.id = k.team_id where k.id = ? and k.revoked_at is null",
+            rs -> new Stored(rs.getBytes("secret_hash"), team(rs)),
+            parsed.get().id())
+        .filter(stored -> ApiKeyFormat.matches(parsed.get().secret(), stored.hash()))
+        .map(Stored::team);
   }
 
   @Transactional
@@ -89,119 +80,70 @@ public class ApiKeys {
     }
     Instant now = clock.instant();
     UUID id = UUID.randomUUID();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "insert into jobs.teams (id, name, created_at) values (?, ?, ?)"
-                    + " on conflict (name) do nothing")) {
-      ps.setObject(1, id);
-      ps.setString(2, name);
-      ps.setTimestamp(3, Timestamp.from(now));
-      if (ps.executeUpdate() == 0) {
-        throw ApiException.conflict("team '" + name + "' already exists");
-      }
-      return new Team(id, name, now);
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not create team: " + e.getMessage(), e);
+    int inserted =
+        jdbc.update(
+            "insert into jobs.teams (id, name, created_at) values (?, ?, ?)"
+                + " on conflict (name) do nothing",
+            id,
+            name,
+            now);
+    if (inserted == 0) {
+      throw ApiException.conflict("team '" + name + "' already exists");
     }
+    return new Team(id, name, now);
   }
 
   public List<Team> listTeams() {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("select id, name, created_at from jobs.teams order by name");
-        ResultSet rs = ps.executeQuery()) {
-      List<Team> teams = new ArrayList<>();
-      while (rs.next()) {
-        teams.add(
-            new Team(rs.getObject(1, UUID.class), rs.getString(2), rs.getTimestamp(3).toInstant()));
-      }
-      return teams;
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not list teams: " + e.getMessage(), e);
-    }
+    return jdbc.list("select id, name, created_at from jobs.teams order by name", ApiKeys::team);
   }
 
   public Team team(String name) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("select id, name, created_at from jobs.teams where name = ?")) {
-      ps.setString(1, name);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw ApiException.notFound("team '" + name + "' not found");
-        }
-        return new Team(
-            rs.getObject(1, UUID.class), rs.getString(2), rs.getTimestamp(3).toInstant());
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not read team: " + e.getMessage(), e);
-    }
+    return jdbc.one(
+            "select id, name, created_at from jobs.teams where name = ?", ApiKeys::team, name)
+        .orElseThrow(() -> ApiException.notFound("team '" + name + "' not found"));
   }
 
   @Transactional
   public CreatedKey createKey(String teamName, String description) {
     Team team = team(teamName);
     ApiKeyFormat.Generated generated = ApiKeyFormat.generate();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "insert into jobs.api_keys (id, team_id, secret_hash, description, created_at)"
-                    + " values (?, ?, ?, ?, ?)")) {
-      ps.setString(1, generated.id());
-      ps.setObject(2, team.id());
-      ps.setBytes(3, generated.secretHash());
-      ps.setString(4, description);
-      ps.setTimestamp(5, Timestamp.from(clock.instant()));
-      ps.executeUpdate();
-      return new CreatedKey(generated.id(), team.name(), generated.key(), description);
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not create API key: " + e.getMessage(), e);
-    }
+    jdbc.update(
+        "insert into jobs.api_keys (id, team_id, secret_hash, description, created_at)"
+            + " values (?, ?, ?, ?, ?)",
+        generated.id(),
+        team.id(),
+        generated.secretHash(),
+        description,
+        clock.instant());
+    return new CreatedKey(generated.id(), team.name(), generated.key(), description);
   }
 
   public List<KeyInfo> listKeys(String teamName) {
     Team team = team(teamName);
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "select id, description, created_at, revoked_at from jobs.api_keys"
-                    + " where team_id = ? order by created_at")) {
-      ps.setObject(1, team.id());
-      try (ResultSet rs = ps.executeQuery()) {
-        List<KeyInfo> keys = new ArrayList<>();
-        while (rs.next()) {
-          Timestamp revoked = rs.getTimestamp(4);
-          keys.add(
-              new KeyInfo(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getTimestamp(3).toInstant(),
-                  revoked == null ? null : revoked.toInstant()));
-        }
-        return keys;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not list API keys: " + e.getMessage(), e);
-    }
+    return jdbc.list(
+        "select id, description, created_at, revoked_at from jobs.api_keys"
+            + " where team_id = ? order by created_at",
+        rs ->
+            new KeyInfo(
+                rs.getString("id"),
+                rs.getString("description"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "revoked_at")),
+        team.id());
   }
 
   @Transactional
   public void revokeKey(String teamName, String keyId) {
     Team team = team(teamName);
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "update jobs.api_keys set revoked_at = coalesce(revoked_at, ?)"
-                    + " where id = ? and team_id = ?")) {
-      ps.setTimestamp(1, Timestamp.from(clock.instant()));
-      ps.setString(2, keyId);
-      ps.setObject(3, team.id());
-      if (ps.executeUpdate() == 0) {
-        throw ApiException.notFound("API key '" + keyId + "' of team '" + teamName + "' not found");
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not revoke API key: " + e.getMessage(), e);
+    int changed =
+        jdbc.update(
+            "update jobs.api_keys set revoked_at = coalesce(revoked_at, ?)"
+                + " where id = ? and team_id = ?",
+            clock.instant(),
+            keyId,
+            team.id());
+    if (changed == 0) {
+      throw ApiException.notFound("API key '" + keyId + "' of team '" + teamName + "' not found");
     }
   }
 }

@@ -2,15 +2,10 @@ package io.stevedore.common.store;
 
 import io.stevedore.common.auth.Caller;
 import jakarta.enterprise.context.RequestScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /**
  * Runs SQL scoped to the caller's team. Every statement must contain the marker {@code {team}},
@@ -22,17 +17,11 @@ import javax.sql.DataSource;
 @RequestScoped
 public class TeamScopedJdbc {
 
-  /** Reads one row. */
-  @FunctionalInterface
-  public interface RowMapper<T> {
-    T map(ResultSet rs) throws SQLException;
-  }
-
-  private final DataSource dataSource;
+  private final Jdbc jdbc;
   private final Caller caller;
 
-  TeamScopedJdbc(DataSource dataSource, Caller caller) {
-    this.dataSource = dataSource;
+  TeamScopedJdbc(Jdbc jdbc, Caller caller) {
+    this.jdbc = jdbc;
     this.caller = caller;
   }
 
@@ -41,45 +30,20 @@ public class TeamScopedJdbc {
     return caller.teamId();
   }
 
-  public <T> List<T> list(String sql, RowMapper<T> mapper, Object... params) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = prepare(c, sql, params);
-        ResultSet rs = ps.executeQuery()) {
-      List<T> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(mapper.map(rs));
-      }
-      return rows;
-    } catch (SQLException e) {
-      throw new IllegalStateException("team-scoped query failed: " + e.getMessage(), e);
-    }
+  public <T> List<T> list(String sql, Jdbc.RowMapper<T> mapper, Object... params) {
+    Scoped scoped = scope(sql, params, teamId());
+    return jdbc.list(scoped.sql(), mapper, scoped.params().toArray());
   }
 
-  public <T> Optional<T> one(String sql, RowMapper<T> mapper, Object... params) {
-    List<T> rows = list(sql, mapper, params);
-    if (rows.size() > 1) {
-      throw new IllegalStateException("expected at most one row, got " + rows.size());
-    }
-    return rows.stream().findFirst();
+  public <T> Optional<T> one(String sql, Jdbc.RowMapper<T> mapper, Object... params) {
+    Scoped scoped = scope(sql, params, teamId());
+    return jdbc.one(scoped.sql(), mapper, scoped.params().toArray());
   }
 
   /** Runs an insert, update or delete; returns the number of rows changed. */
   public int update(String sql, Object... params) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = prepare(c, sql, params)) {
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException("team-scoped update failed: " + e.getMessage(), e);
-    }
-  }
-
-  PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
     Scoped scoped = scope(sql, params, teamId());
-    PreparedStatement ps = c.prepareStatement(scoped.sql());
-    for (int i = 0; i < scoped.params().size(); i++) {
-      ps.setObject(i + 1, scoped.params().get(i));
-    }
-    return ps;
+    return jdbc.update(scoped.sql(), scoped.params().toArray());
   }
 
   /** A statement with its team markers replaced and the team id inserted among its binds. */

@@ -1,6 +1,5 @@
 package io.stevedore.scheduler.api;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.Authenticated;
 import io.stevedore.common.auth.Caller;
 import io.stevedore.common.http.ApiException;
@@ -41,21 +40,14 @@ public class RunResource {
   private final Caller caller;
   private final SchedulerConfig config;
   private final RunMapper mapper;
-  private final MeterRegistry metrics;
 
   RunResource(
-      RunService runs,
-      RunStore store,
-      Caller caller,
-      SchedulerConfig config,
-      RunMapper mapper,
-      MeterRegistry metrics) {
+      RunService runs, RunStore store, Caller caller, SchedulerConfig config, RunMapper mapper) {
     this.runs = runs;
     this.store = store;
     this.caller = caller;
     this.config = config;
     this.mapper = mapper;
-    this.metrics = metrics;
   }
 
   @GET
