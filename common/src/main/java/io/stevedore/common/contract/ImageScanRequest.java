@@ -10,11 +10,13 @@ import java.time.Instant;
  * @param image the image reference (repository and tag)
  * @param digest the image digest ({@code sha256:...}), when known
  * @param requestedBy who asked: {@code ecr-push}, a team name, or {@code orchestrator}
+ * @param policy the policy to decide by, or null for the team's default policy
  * @param at when it was asked
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ImageScanRequest(String image, String digest, String requestedBy, Instant at)
+public record ImageScanRequest(
+    String image, String digest, String requestedBy, String policy, Instant at)
     implements MessageContract {
 
   public static final String TYPE = "image-scan";

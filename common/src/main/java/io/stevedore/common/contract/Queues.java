@@ -27,6 +27,12 @@ public final class Queues {
   /** Images to scan: {@link ImageScanRequest}. */
   public static final String IMAGE_SCANS = "image-scans";
 
+  /**
+   * Alerts from every service (a stage's final failure, a failed validation, an image that now
+   * fails its policy): {@link Alert}. The orchestrator delivers them to the configured webhooks.
+   */
+  public static final String ALERTS = "alerts";
+
   private Queues() {}
 
   /** The run-events queue of one subscriber, such as {@code run-events-cost}. */

@@ -15,6 +15,11 @@ import java.util.UUID;
  * @param suite the suite (data contract) name
  * @param datasetUri where the dataset is, such as {@code s3://bucket/run/stage/}
  * @param format parquet, csv or json
+ * @param onFail the stage's {@code onFail}: {@code stop}, {@code warn} or {@code quarantine}; with
+ *     {@code quarantine} the service applies the suite's corrections and writes the corrected
+ *     dataset and the quarantined rows under {@code outputUri} (null means {@code stop})
+ * @param outputUri where corrected data and quarantined rows go ({@code s3://bucket/prefix/}), or
+ *     null when no correction is asked for
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,7 +31,9 @@ public record ValidationRequest(
     UUID teamId,
     String suite,
     String datasetUri,
-    String format)
+    String format,
+    String onFail,
+    String outputUri)
     implements MessageContract {
 
   public static final String TYPE = "validation-request";

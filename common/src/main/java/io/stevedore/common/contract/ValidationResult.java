@@ -17,6 +17,11 @@ import java.util.UUID;
  * @param failedChecks names of the failed checks
  * @param reportUri where the full report is
  * @param error set when the validation itself could not run (unreadable data, unknown suite)
+ * @param correctedUri with {@code onFail: quarantine}: the corrected dataset the next stages read,
+ *     or null
+ * @param quarantineUri with {@code onFail: quarantine}: the removed rows with their reasons, or
+ *     null
+ * @param quarantinedRows how many rows were removed, or null
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -29,7 +34,10 @@ public record ValidationResult(
     double score,
     List<String> failedChecks,
     String reportUri,
-    String error)
+    String error,
+    String correctedUri,
+    String quarantineUri,
+    Long quarantinedRows)
     implements MessageContract {
 
   public static final String TYPE = "validation-result";

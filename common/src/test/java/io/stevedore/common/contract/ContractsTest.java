@@ -65,7 +65,9 @@ class ContractsTest {
             TEAM,
             "flights-contract",
             "s3://stages/run/extract/",
-            "parquet"),
+            "parquet",
+            "quarantine",
+            "s3://stages/run/check/"),
         new ValidationResult(
             UUID.randomUUID(),
             RUN,
@@ -75,7 +77,10 @@ class ContractsTest {
             97.5,
             List.of("complete(origin)"),
             "s3://reports/r.json",
-            null),
+            null,
+            "s3://stages/run/check/corrected/",
+            "s3://stages/run/check/quarantine/",
+            12L),
         new RunEvent(
             RUN,
             TEAM,
@@ -94,7 +99,21 @@ class ContractsTest {
             AT,
             AT.plusSeconds(60),
             AT),
-        new ImageScanRequest("ecr.example/team/img:1", "sha256:abc", "orchestrator", AT));
+        new ImageScanRequest("ecr.example/team/img:1", "sha256:abc", "orchestrator", "default", AT),
+        new Alert(
+            UUID.randomUUID(),
+            "orchestrator",
+            "STAGE_FAILED",
+            "critical",
+            TEAM,
+            "analytics",
+            RUN,
+            "load",
+            "stage load of flights failed after 3 attempts",
+            "USER_ERROR: exit code 1",
+            Map.of("class", "USER_ERROR"),
+            List.of("line 1", "line 2"),
+            AT));
   }
 
   @ParameterizedTest
@@ -111,6 +130,6 @@ class ContractsTest {
   void typesAreDistinct() {
     Set<String> types = new HashSet<>();
     contracts().forEach(c -> assertThat(types.add(c.contractType())).isTrue());
-    assertThat(types).hasSize(8);
+    assertThat(types).hasSize(9);
   }
 }

@@ -86,7 +86,11 @@ class ImageScanQueueTest {
 
     send(
         new ImageScanRequest(
-            tar.toAbsolutePath().toString(), image.manifestDigest(), team.name(), Instant.now()),
+            tar.toAbsolutePath().toString(),
+            image.manifestDigest(),
+            team.name(),
+            null,
+            Instant.now()),
         "release");
 
     Awaitility.await()
@@ -106,7 +110,7 @@ class ImageScanQueueTest {
   void requestForAnUnknownTeamIsDeadLetteredWithItsReason() throws Exception {
     String missing = "no-such-team-" + UUID.randomUUID().toString().substring(0, 8);
     Path tar = Fixtures.debian(null).writeOciTar(tmp.resolve("image.tar"));
-    send(new ImageScanRequest(tar.toString(), null, missing, Instant.now()), "release");
+    send(new ImageScanRequest(tar.toString(), null, missing, null, Instant.now()), "release");
 
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))

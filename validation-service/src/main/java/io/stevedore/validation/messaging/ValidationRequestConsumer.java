@@ -135,7 +135,10 @@ public class ValidationRequestConsumer implements QueueConsumer {
             row.score(),
             failedChecks,
             row.reportUri(),
-            row.error()));
+            row.error(),
+            null,
+            null,
+            null));
   }
 
   private void answerError(ValidationRequest request, String error) {
@@ -151,6 +154,9 @@ public class ValidationRequestConsumer implements QueueConsumer {
             0.0,
             List.of(),
             null,
-            error));
+            error,
+            null,
+            null,
+            null));
   }
 }

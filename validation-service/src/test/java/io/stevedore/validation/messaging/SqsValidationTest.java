@@ -98,7 +98,16 @@ class SqsValidationTest {
 
   ValidationRequest request(String suite, String uri) {
     return new ValidationRequest(
-        UUID.randomUUID(), UUID.randomUUID(), "check-" + suite, 1, team.id(), suite, uri, "csv");
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        "check-" + suite,
+        1,
+        team.id(),
+        suite,
+        uri,
+        "csv",
+        null,
+        null);
   }
 
   @Test
