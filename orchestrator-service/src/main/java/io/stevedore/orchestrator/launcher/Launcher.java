@@ -1,5 +1,6 @@
 package io.stevedore.orchestrator.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stevedore.orchestrator.domain.StopInfo;
 import io.stevedore.orchestrator.store.LaunchIntent;
 import java.time.Instant;
@@ -47,6 +48,15 @@ public interface Launcher {
 
   /** Stops the task (and everything it started), if it still runs. */
   void stop(LaunchIntent intent);
+
+  /**
+   * A raw event from the task-events queue that is not one of Stevedore's own {@code TaskEvent}s
+   * (for ECS: an EventBridge "ECS Task State Change"). Returns whether this launcher took it; the
+   * consumer dead-letters an event no launcher takes.
+   */
+  default boolean onTaskEvent(JsonNode event) {
+    return false;
+  }
 
   /** The result of {@link #probe}. */
   sealed interface Probe {

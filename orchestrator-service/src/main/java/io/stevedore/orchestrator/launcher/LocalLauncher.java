@@ -5,6 +5,7 @@ import io.stevedore.orchestrator.domain.StopInfo;
 import io.stevedore.orchestrator.store.LaunchIntent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,7 @@ import org.jboss.logging.Logger;
  * them): alive, it is adopted and watched; gone, its exit file says how it ended.
  */
 @ApplicationScoped
+@Typed(LocalLauncher.class) // injected as Launcher through Launchers, which picks by configuration
 public class LocalLauncher implements Launcher {
 
   /** The wrapper's exit code when the attempt had already been started once. */

@@ -57,12 +57,6 @@ public class Dispatcher {
   }
 
   void onStart(@Observes @Priority(SchemaMigrator.PRIORITY + 20) StartupEvent event) {
-    if (config.launcher() != OrchestratorConfig.Launcher.LOCAL) {
-      throw new IllegalStateException(
-          "stevedore.orchestrator.launcher="
-              + config.launcher().name().toLowerCase()
-              + " is not available yet; only 'local' is implemented");
-    }
     launcher.onEnd(
         end -> {
           engine.complete(end.stageRunId(), end.stop());

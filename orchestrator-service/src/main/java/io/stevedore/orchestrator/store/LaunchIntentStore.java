@@ -59,6 +59,35 @@ public class LaunchIntentStore {
         stageRunId);
   }
 
+  /**
+   * Records the task's status as the launcher saw it; the first RUNNING also sets {@code
+   * task_running_at}. Returns whether the intent exists.
+   */
+  public boolean taskStatus(UUID stageRunId, String status, Instant at) {
+    return jdbc.update(
+            "update orchestrator.launch_intents set task_status = ?, task_status_at = ?,"
+                + " task_running_at = case when ? = 'RUNNING' then coalesce(task_running_at, ?)"
+                + " else task_running_at end where stage_run_id = ?",
+            status,
+            at,
+            status,
+            at,
+            stageRunId)
+        > 0;
+  }
+
+  /** Records a heartbeat of the attempt's worker. Returns whether the intent is still open. */
+  public boolean heartbeat(UUID stageRunId, Instant at) {
+    return jdbc.update(
+            "update orchestrator.launch_intents set last_heartbeat_at ="
+                + " greatest(coalesce(last_heartbeat_at, ?), ?)"
+                + " where stage_run_id = ? and ended_at is null",
+            at,
+            at,
+            stageRunId)
+        > 0;
+  }
+
   public void markEnded(UUID stageRunId, Instant now) {
     jdbc.update(
         "update orchestrator.launch_intents set ended_at = coalesce(ended_at, ?)"
