@@ -180,12 +180,15 @@ public class OutboxRelay {
         }
       }
       pruneIfDue();
-      awaitWake(config.relay().pollInterval());
+      if (awaitWake(config.relay().pollInterval())) {
+        linger();
+      }
     }
     LOG.debug("outbox relay stopped");
   }
 
-  private void awaitWake(Duration timeout) {
+  /** Waits for a wake-up or the timeout; returns whether it was woken (rather than timed out). */
+  private boolean awaitWake(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (signal) {
       try {
@@ -200,7 +203,23 @@ public class OutboxRelay {
         Thread.currentThread().interrupt();
         running = false;
       }
+      boolean woken = wakeRequested;
       wakeRequested = false;
+      return woken;
+    }
+  }
+
+  /** Lets the commits that come right after a wake-up join its round (see {@code relay.linger}). */
+  private void linger() {
+    long nanos = config.relay().linger().toNanos();
+    if (nanos <= 0 || !running) {
+      return;
+    }
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
     }
   }
 
