@@ -28,8 +28,7 @@ class EcsCallsTest {
   @Test
   void keepsCallsUnderTheSustainedRateOnceTheBurstIsSpent() {
     // burst 10, 20 per second: 50 calls need at least (50 - 10) / 20 = 2 s
-    EcsCalls calls =
-        new EcsCalls(10, 20, 100, 20, 3, Duration.ofMillis(1), Duration.ofMillis(10));
+    EcsCalls calls = new EcsCalls(10, 20, 100, 20, 3, Duration.ofMillis(1), Duration.ofMillis(10));
     long start = System.nanoTime();
     for (int i = 0; i < 50; i++) {
       calls.call("RunTask", EcsCalls.Kind.LAUNCH, () -> "ok");
@@ -75,7 +74,8 @@ class EcsCallsTest {
 
   @Test
   void givesUpAfterTheLastAttemptAndNeverRetriesAClientError() {
-    EcsCalls calls = new EcsCalls(100, 100, 100, 100, 3, Duration.ofMillis(1), Duration.ofMillis(5));
+    EcsCalls calls =
+        new EcsCalls(100, 100, 100, 100, 3, Duration.ofMillis(1), Duration.ofMillis(5));
     AtomicInteger attempts = new AtomicInteger();
     assertThatThrownBy(
             () ->
