@@ -161,6 +161,29 @@ class EcsLauncherMotoTest {
   }
 
   @Test
+  void stopsTheTaskOfAStageThatTimesOut() {
+    EcsMotoResource.describesPerState(1_000_000);
+    UUID run = fixtures.submit(team, pipeline(stage("slow", null) + "    timeout: 1s\n"));
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> taskRef(run, "slow") != null);
+    String arn = taskRef(run, "slow");
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                proxy.calls("StopTask").stream().anyMatch(c -> c.body().contains(arn))
+                    && fixtures.runStatus(run).equals("FAILED"));
+    assertThat(fixtures.attempts(run))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.status()).isEqualTo("TIMED_OUT");
+              assertThat(a.failureClass()).isEqualTo("TIMEOUT");
+            });
+    assertThat(describe(arn).desiredStatus()).isEqualTo("STOPPED");
+  }
+
+  @Test
   void taskStateEventsMoveStagesForward() throws Exception {
     EcsMotoResource.describesPerState(1_000_000);
     UUID run = fixtures.submit(team, pipeline(stage("a", null) + stage("b", "a")));
