@@ -37,6 +37,7 @@ public class Dispatcher {
   private final OrchestratorConfig config;
   private final Wakeup wakeup;
   private final Clock clock;
+  private final Watchdog watchdog;
   private volatile boolean running;
   private Thread thread;
   private Instant lastReconcile = Instant.EPOCH;
@@ -47,13 +48,15 @@ public class Dispatcher {
       LaunchIntentStore intents,
       OrchestratorConfig config,
       Wakeup wakeup,
-      Clock clock) {
+      Clock clock,
+      Watchdog watchdog) {
     this.engine = engine;
     this.launcher = launcher;
     this.intents = intents;
     this.config = config;
     this.wakeup = wakeup;
     this.clock = clock;
+    this.watchdog = watchdog;
   }
 
   void onStart(@Observes @Priority(SchemaMigrator.PRIORITY + 20) StartupEvent event) {
@@ -106,6 +109,7 @@ public class Dispatcher {
     for (LaunchIntent overdue : intents.overdue(now)) {
       engine.timeOut(overdue.stageRunId());
     }
+    watchdog.check(now);
     List<RunEngine.Claim> claims;
     do {
       claims = engine.claim(config.dispatcher().batchSize());

@@ -12,11 +12,15 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /** Reads stage attempt logs, scoped to the run's team. */
 @ApplicationScoped
 public class StageLogs {
+
+  private static final Logger LOG = Logger.getLogger(StageLogs.class);
 
   /** Bytes read from the end of a log at most (a tail never reads a whole huge log). */
   static final int MAX_BYTES = 4 * 1024 * 1024;
@@ -71,6 +75,31 @@ public class StageLogs {
     } catch (IOException e) {
       throw ApiException.unavailable(
           "the log of stage '" + stageId + "' attempt " + attempt + " cannot be read now");
+    }
+  }
+
+  /**
+   * The last {@code lines} lines of an attempt's log, for an alert: empty when there is no log or
+   * it cannot be read (an alert goes out anyway).
+   */
+  public List<String> lastLines(LaunchIntent intent, int lines) {
+    if (intent.logFile() == null) {
+      return List.of();
+    }
+    Path file = Path.of(intent.logFile());
+    try {
+      if (!Files.exists(file)) {
+        return List.of();
+      }
+      String text = lastLines(file, lines);
+      if (text.isEmpty()) {
+        return List.of();
+      }
+      String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+      return List.of(body.split("\n", -1));
+    } catch (IOException e) {
+      LOG.warnf("cannot read the log of stage attempt %s: %s", intent.stageRunId(), e.getMessage());
+      return List.of();
     }
   }
 
