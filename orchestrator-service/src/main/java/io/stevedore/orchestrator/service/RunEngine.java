@@ -3,6 +3,7 @@ package io.stevedore.orchestrator.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.stevedore.common.contract.RunRequest;
 import io.stevedore.common.http.ApiException;
 import io.stevedore.common.spec.PipelineSpec;
@@ -279,6 +280,7 @@ public class RunEngine {
   }
 
   /** What a manual retry of one stage started. */
+  @RegisterForReflection
   public record StageRetry(UUID runId, String stageId, int attempt, String runStatus) {}
 
   /**
