@@ -11,13 +11,19 @@ create table stage_outputs (
     primary key (stage_run_id, name)
 );
 
--- One alert per stage attempt that failed for good (no attempt left), as sent to the alerts queue.
+-- Alerts to deliver to the webhooks: the orchestrator's own (one per stage attempt that failed for
+-- good, no attempt left), and those other services put on the alerts queue. Keyed by the alert's
+-- id, so an alert read again from the queue (or raised twice) is delivered once.
 create table alerts (
     id            uuid primary key,
-    run_id        uuid not null references jobs.runs (id),
+    source        text not null,
+    -- Informational (no foreign key: another service's alert may name a run this schema never saw).
+    run_id        uuid,
     stage_run_id  uuid unique references jobs.stage_runs (id),
     kind          text not null,
     body          text not null,
+    -- The outbox message that carried the orchestrator's own alert to the alerts queue.
+    message_id    uuid,
     created_at    timestamptz not null
 );
 

@@ -1,13 +1,11 @@
 package io.stevedore.orchestrator.logs;
 
+import io.stevedore.orchestrator.config.AwsConfig;
 import io.stevedore.orchestrator.config.OrchestratorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.net.URI;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -26,32 +24,20 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClientBuilde
 @ApplicationScoped
 public class CloudWatchLogsProducer {
 
-  @ConfigProperty(name = "stevedore.aws.endpoint-override")
-  Optional<URI> endpointOverride;
-
-  @ConfigProperty(name = "stevedore.aws.region", defaultValue = "us-east-1")
-  String region;
-
-  @ConfigProperty(name = "stevedore.aws.access-key-id")
-  Optional<String> accessKeyId;
-
-  @ConfigProperty(name = "stevedore.aws.secret-access-key")
-  Optional<String> secretAccessKey;
-
   @Produces
   @Singleton
-  CloudWatchLogsClient client() {
+  CloudWatchLogsClient client(AwsConfig aws) {
     AwsCredentialsProvider credentials =
-        accessKeyId.isPresent() && secretAccessKey.isPresent()
+        aws.accessKeyId().isPresent() && aws.secretAccessKey().isPresent()
             ? StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(accessKeyId.get(), secretAccessKey.get()))
+                AwsBasicCredentials.create(aws.accessKeyId().get(), aws.secretAccessKey().get()))
             : DefaultCredentialsProvider.builder().build();
     CloudWatchLogsClientBuilder builder =
         CloudWatchLogsClient.builder()
-            .region(Region.of(region))
+            .region(Region.of(aws.region()))
             .credentialsProvider(credentials)
             .httpClientBuilder(UrlConnectionHttpClient.builder());
-    endpointOverride.ifPresent(builder::endpointOverride);
+    aws.endpointOverride().ifPresent(builder::endpointOverride);
     return builder.build();
   }
 

@@ -34,6 +34,9 @@ public class Alerts {
   /** The kind of a stage's final failure. */
   public static final String STAGE_FAILED = "STAGE_FAILED";
 
+  /** The {@code source} of the orchestrator's alerts. */
+  public static final String SOURCE = "orchestrator";
+
   private final AlertStore store;
   private final LaunchIntentStore intents;
   private final StageLogs logs;
@@ -88,7 +91,7 @@ public class Alerts {
     Alert alert =
         new Alert(
             UUID.randomUUID(),
-            "orchestrator",
+            SOURCE,
             STAGE_FAILED,
             "critical",
             run.teamId(),
@@ -124,14 +127,38 @@ public class Alerts {
             attributes,
             lines,
             now);
-    if (!store.insert(alert.id(), run.id(), attempt.id(), STAGE_FAILED, json(alert), now)) {
+    if (!store.insert(alert.id(), SOURCE, run.id(), attempt.id(), STAGE_FAILED, json(alert), now)) {
       return;
     }
-    outbox.send(Queues.ALERTS, alert);
-    for (String url : config.webhooks().orElse(List.of())) {
-      store.addDelivery(alert.id(), webhookId(url), host(url), now);
+    store.sentAs(alert.id(), outbox.send(Queues.ALERTS, alert));
+    addDeliveries(alert.id(), now);
+  }
+
+  /**
+   * An alert read from the alerts queue (another service's, or this one's coming back): delivered
+   * to the webhooks once, whoever raised it and however often it is read (in the consumer's
+   * transaction).
+   */
+  public void received(Alert alert, Instant now) {
+    store.insert(
+        alert.id(),
+        alert.source() == null ? "unknown" : alert.source(),
+        alert.runId(),
+        null,
+        alert.kind() == null ? "UNKNOWN" : alert.kind(),
+        json(alert),
+        now);
+    addDeliveries(alert.id(), now);
+  }
+
+  private void addDeliveries(UUID alertId, Instant now) {
+    List<String> webhooks = config.webhooks().orElse(List.of());
+    for (String url : webhooks) {
+      store.addDelivery(alertId, webhookId(url), host(url), now);
     }
-    afterCommit.run(deliverer::wake);
+    if (!webhooks.isEmpty()) {
+      afterCommit.run(deliverer::wake);
+    }
   }
 
   /** A stable id of a webhook URL that does not reveal it (the URL may carry a token). */

@@ -21,21 +21,27 @@ public class AlertStore {
   }
 
   /**
-   * Records an alert; false if the attempt already has one (the alert was raised before, so it is
-   * neither sent nor delivered again).
+   * Records an alert; false if it was recorded before (same id, or the attempt already has one), so
+   * it is neither sent nor delivered again.
    */
   public boolean insert(
-      UUID id, UUID runId, UUID stageRunId, String kind, String body, Instant now) {
+      UUID id, String source, UUID runId, UUID stageRunId, String kind, String body, Instant now) {
     return jdbc.update(
-            "insert into orchestrator.alerts (id, run_id, stage_run_id, kind, body, created_at)"
-                + " values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+            "insert into orchestrator.alerts (id, source, run_id, stage_run_id, kind, body,"
+                + " created_at) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
             id,
+            source,
             runId,
             stageRunId,
             kind,
             body,
             now)
         == 1;
+  }
+
+  /** The outbox message that carries the alert to the alerts queue. */
+  public void sentAs(UUID alertId, UUID messageId) {
+    jdbc.update("update orchestrator.alerts set message_id = ? where id = ?", messageId, alertId);
   }
 
   /** Adds a delivery of the alert to one webhook, due now (once per alert and webhook). */

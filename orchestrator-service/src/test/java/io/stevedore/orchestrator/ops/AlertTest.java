@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.stevedore.common.contract.Alert;
 import io.stevedore.common.contract.Queues;
 import io.stevedore.common.messaging.SqsQueues;
 import io.stevedore.common.store.Jdbc;
@@ -30,7 +31,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -130,34 +131,85 @@ class AlertTest {
                 run))
         .isEqualTo(1);
 
-    // The same alert is on the alerts queue (ElasticMQ), sent through the outbox.
-    String url = queues.url(Queues.ALERTS);
-    List<Message> found = new ArrayList<>();
+    // The same alert went through the alerts queue (ElasticMQ): the outbox message that carried it
+    // was received by the orchestrator's alerts consumer, which delivered nothing twice.
+    UUID messageId =
+        jdbc.one(
+                "select message_id from orchestrator.alerts where run_id = ?",
+                rs -> rs.getObject(1, UUID.class),
+                run)
+            .orElseThrow();
     Awaitility.await()
         .atMost(Duration.ofSeconds(15))
         .until(
-            () -> {
-              for (Message m :
-                  sqs.receiveMessage(
-                          r ->
-                              r.queueUrl(url)
-                                  .maxNumberOfMessages(10)
-                                  .waitTimeSeconds(1)
-                                  .visibilityTimeout(30)
-                                  .messageAttributeNames("All"))
-                      .messages()) {
-                if (m.body().contains(run.toString())) {
-                  found.add(m);
-                }
-              }
-              return !found.isEmpty();
-            });
-    assertThat(found).hasSize(1);
-    assertThat(found.get(0).messageAttributes().get("stevedore-type").stringValue())
-        .isEqualTo("alert");
-    JsonNode queued = mapper.readTree(found.get(0).body());
-    assertThat(queued.path("id").asText()).isEqualTo(received.get(1).alertId());
-    assertThat(queued.path("logLines").size()).isEqualTo(50);
+            () ->
+                fixtures.count(
+                        "select count(*) from jobs.handled_messages"
+                            + " where consumer like '%alerts' and message_id = ?",
+                        messageId.toString())
+                    == 1);
+    assertThat(receivedFor(run)).hasSize(2);
+  }
+
+  @Test
+  void deliversAnotherServicesAlertFromTheQueueOnce() throws Exception {
+    WebhookReceiver.FAIL_NEXT.set(0);
+    UUID id = UUID.randomUUID();
+    Alert alert =
+        new Alert(
+            id,
+            "validation",
+            "VALIDATION_FAILED",
+            "critical",
+            team,
+            teamName,
+            null,
+            null,
+            "orders failed its contract",
+            "3 of 12 checks failed",
+            java.util.Map.of("dataset", "orders"),
+            List.of(),
+            Instant.now());
+    String body = mapper.writeValueAsString(alert);
+    for (int i = 0; i < 2; i++) { // sent twice (at least once delivery): posted once
+      sqs.sendMessage(
+          r ->
+              r.queueUrl(queues.url(Queues.ALERTS))
+                  .messageBody(body)
+                  .messageAttributes(
+                      java.util.Map.of(
+                          "stevedore-type",
+                          MessageAttributeValue.builder()
+                              .dataType("String")
+                              .stringValue("alert")
+                              .build(),
+                          "stevedore-version",
+                          MessageAttributeValue.builder()
+                              .dataType("Number")
+                              .stringValue("1")
+                              .build())));
+    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                WebhookReceiver.RECEIVED.stream().anyMatch(r -> id.toString().equals(r.alertId())));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                fixtures.count(
+                        "select count(*) from jobs.handled_messages where consumer like '%alerts'"
+                            + " and handled_at > now() - interval '1 minute'")
+                    >= 2);
+    for (int i = 0; i < 3; i++) {
+      deliverer.deliverDue();
+    }
+    List<WebhookReceiver.Received> posted =
+        WebhookReceiver.RECEIVED.stream().filter(r -> id.toString().equals(r.alertId())).toList();
+    assertThat(posted).hasSize(1);
+    assertThat(mapper.readTree(posted.get(0).body()).path("source").asText())
+        .isEqualTo("validation");
   }
 
   @Test
@@ -201,6 +253,7 @@ class AlertTest {
             () -> {
               alerts.insert(
                   second,
+                  "test",
                   run,
                   null,
                   "TEST",
