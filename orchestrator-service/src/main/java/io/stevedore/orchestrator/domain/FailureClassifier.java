@@ -11,6 +11,9 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>stopped by the orchestrator for its timeout: {@code TIMEOUT}
+ *   <li>the orchestrator's own {@code Stevedore*} stop codes (security gate refusal, validation):
+ *       success with exit code 0, {@code PLATFORM} when no gate verdict could be had, else {@code
+ *       USER_ERROR}
  *   <li>{@code SpotInterruption} / {@code TerminationNotice}, "Spot Task was interrupted": {@code
  *       SPOT_INTERRUPTED}
  *   <li>the watchdog's {@link #HEARTBEAT_LOST_CODE} (the worker went silent): {@code
@@ -51,6 +54,18 @@ public final class FailureClassifier {
     if (code.equals(lower(HEARTBEAT_LOST_CODE))) {
       return Optional.of(FailureClass.HEARTBEAT_LOST);
     }
+    if (code.startsWith("stevedore")) {
+      // The orchestrator's own stops (security gate, validation): success with exit code 0; a
+      // gate that gave no verdict is PLATFORM (retried as the stage allows); the rest USER_ERROR.
+      if (exit != null && exit == 0) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          code.equals("stevedoresecuritygateunavailable")
+              ? FailureClass.PLATFORM
+              : FailureClass.USER_ERROR);
+    }
+
     if (code.equals("spotinterruption")
         || code.equals("terminationnotice")
         || text.contains("spot task was interrupted")

@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.stevedore.common.store.SchemaMigrator;
 import io.stevedore.orchestrator.config.OrchestratorConfig;
 import io.stevedore.orchestrator.domain.StopInfo;
+import io.stevedore.orchestrator.gate.Gatekeeper;
 import io.stevedore.orchestrator.launcher.LaunchException;
 import io.stevedore.orchestrator.launcher.LaunchSpec;
 import io.stevedore.orchestrator.launcher.Launcher;
@@ -38,6 +39,7 @@ public class Dispatcher {
   private final Wakeup wakeup;
   private final Clock clock;
   private final Watchdog watchdog;
+  private final Gatekeeper gatekeeper;
   private volatile boolean running;
   private Thread thread;
   private Instant lastReconcile = Instant.EPOCH;
@@ -49,7 +51,8 @@ public class Dispatcher {
       OrchestratorConfig config,
       Wakeup wakeup,
       Clock clock,
-      Watchdog watchdog) {
+      Watchdog watchdog,
+      Gatekeeper gatekeeper) {
     this.engine = engine;
     this.launcher = launcher;
     this.intents = intents;
@@ -57,6 +60,7 @@ public class Dispatcher {
     this.wakeup = wakeup;
     this.clock = clock;
     this.watchdog = watchdog;
+    this.gatekeeper = gatekeeper;
   }
 
   void onStart(@Observes @Priority(SchemaMigrator.PRIORITY + 20) StartupEvent event) {
@@ -127,6 +131,14 @@ public class Dispatcher {
     }
     if (!engine.stillLaunching(intent.stageRunId())) {
       return;
+    }
+    if (gatekeeper.enabled()) {
+      Optional<StopInfo> refused =
+          engine.gateSubject(intent.stageRunId()).flatMap(gatekeeper::check);
+      if (refused.isPresent()) {
+        engine.complete(intent.stageRunId(), refused.get());
+        return;
+      }
     }
     Started started;
     try {
