@@ -69,4 +69,32 @@ final class Dtos {
   /** The advisory database as this instance holds it. */
   @RegisterForReflection
   record AdvisoryStatusDto(int advisories, String dataVersion) {}
+
+  /** The admission request of the orchestrator's hook. */
+  @RegisterForReflection
+  record AdmissionRequest(String image, String team, String policy) {}
+
+  /**
+   * The gate's answer to an admission request.
+   *
+   * @param image the image asked about
+   * @param digest the image manifest digest judged
+   * @param pinned the reference pinned to that digest, for a registry image: launch this
+   * @param allowed whether the launch may go ahead under the configured enforcement
+   * @param enforcement {@code enforce}, {@code warn} or {@code off}
+   * @param verdict the verdict, with every finding
+   */
+  @RegisterForReflection
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record AdmissionDto(
+      String image,
+      String digest,
+      String pinned,
+      boolean allowed,
+      String enforcement,
+      VerdictDto verdict) {}
+
+  /** A scan of a registry image. */
+  @RegisterForReflection
+  record ScanRequest(String image, String policy, String digest) {}
 }
