@@ -77,6 +77,13 @@ public interface SecurityGateConfig {
    */
   Map<String, String> signingKeys();
 
+  /**
+   * Services (by their name in {@code stevedore.auth.service-keys}) that may ask for admissions on
+   * behalf of the team they name.
+   */
+  @WithDefault("orchestrator")
+  Set<String> admissionServices();
+
   /** Pulling images from registries. */
   Registry registry();
 

@@ -159,6 +159,31 @@ class RegistryApiTest {
   }
 
   @Test
+  void theOrchestratorAsksForTheTeamItNames() {
+    String repo = repo();
+    String digest = registry.push(repo, "5", Fixtures.debian(null));
+    io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer test-orchestrator-key-for-gate-01")
+        .contentType("application/json")
+        .body(Map.of("image", registry.registry() + "/" + repo + ":5", "team", team.name()))
+        .post("/api/v1/admissions")
+        .then()
+        .statusCode(200)
+        .body("digest", equalTo(digest))
+        .body("allowed", equalTo(true));
+    // the verdict belongs to the team named
+    team.as().get("/api/v1/verdicts/" + digest).then().statusCode(200);
+    io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer test-orchestrator-key-for-gate-01")
+        .contentType("application/json")
+        .body(Map.of("image", registry.registry() + "/" + repo + ":5"))
+        .post("/api/v1/admissions")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("must name the team"));
+  }
+
+  @Test
   void badAdmissionRequestsAreProblems() {
     admit(team, Map.of("team", team.name()))
         .then()
