@@ -85,7 +85,7 @@ public final class EcrRegistries {
               .findFirst()
               .orElseThrow(
                   () ->
-                      new IllegalStateException(
+                      new io.stevedore.securitygate.image.ImageException(
                           "ECR GetAuthorizationToken returned no data for " + registry));
     } catch (SdkException e) {
       throw new io.stevedore.securitygate.image.ImageException(
@@ -95,7 +95,8 @@ public final class EcrRegistries {
         new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
     int colon = decoded.indexOf(':');
     if (colon < 0) {
-      throw new IllegalStateException("ECR authorization token for " + registry + " is malformed");
+      throw new io.stevedore.securitygate.image.ImageException(
+          "ECR authorization token for " + registry + " is malformed");
     }
     RegistryClient.Credentials creds =
         new RegistryClient.Credentials(decoded.substring(0, colon), decoded.substring(colon + 1));

@@ -195,10 +195,26 @@ public class ScanService {
       PolicyService.StoredPolicy policy,
       ImageStore.ImageRow image,
       Trigger trigger) {
+    // signature findings are carried over only from a verdict under the same policy content
     List<io.stevedore.securitygate.policy.Finding> previous =
         verdicts
             .latest(teamId, image.digest(), null)
-            .map(r -> json.findings(r.findingsJson()))
+            .map(
+                r ->
+                    json.findings(r.findingsJson()).stream()
+                        .filter(
+                            f ->
+                                r.policyHash().equals(policy.policy().hash())
+                                    || (f.rule()
+                                            != io.stevedore.securitygate.policy.Finding.Rule
+                                                .SIGNATURE_VERIFIED
+                                        && f.rule()
+                                            != io.stevedore.securitygate.policy.Finding.Rule
+                                                .SIGNATURE_INVALID
+                                        && f.rule()
+                                            != io.stevedore.securitygate.policy.Finding.Rule
+                                                .SIGNATURE_MISSING))
+                        .toList())
             .orElse(List.of());
     Verdict v =
         gate.reevaluate(

@@ -135,7 +135,24 @@ public final class SecurityGate {
       previous.stream().filter(f -> f.rule() == Finding.Rule.SECRET_IN_FILE).forEach(findings::add);
     }
     if (policy.signature() != null) {
-      previous.stream().filter(SecurityGate::isSignatureFinding).forEach(findings::add);
+      List<Finding> signatures =
+          previous.stream().filter(SecurityGate::isSignatureFinding).toList();
+      if (signatures.isEmpty()) {
+        // the image's files are not kept: a signature never examined under this policy fails
+        findings.add(
+            new Finding(
+                Finding.Rule.SIGNATURE_INVALID,
+                Finding.Outcome.FAIL,
+                inventory.imageDigest(),
+                "the image's signatures were not examined under this policy (its files are not"
+                    + " kept); scan the image again",
+                null,
+                List.of(),
+                null,
+                null));
+      } else {
+        findings.addAll(signatures);
+      }
     }
     // another scanner's reports are not re-fetched by a rescan: they are carried over
     previous.stream()

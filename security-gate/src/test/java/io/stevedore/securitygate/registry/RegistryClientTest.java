@@ -287,6 +287,27 @@ class RegistryClientTest {
   }
 
   @Test
+  void aRescanKeepsTheSignatureFindingAndFailsWhenItWasNeverExamined() throws Exception {
+    KeyPair keys = keyPair();
+    String digest = registry.push("team/app", "1", image());
+    registry.sign("team/app", digest, digest, keys.getPrivate());
+    Policy policy = signedPolicy(keys);
+    Verdict first = verdictOfPulled("team/app:1", policy);
+    Path dir = tmp.resolve("again");
+    client().pull(ref("team/app:1"), digest, null, dir);
+    SecurityGate gate =
+        new SecurityGate(
+            ImageLimits.defaults(), new AdvisoryIndex(), new VerdictCache(0), Clock.systemUTC());
+    var inventory = gate.read(dir, digest).inventory();
+
+    assertThat(gate.reevaluate(inventory, null, policy, first.findings()).status())
+        .isEqualTo(Verdict.Status.PASS);
+    Verdict blind = gate.reevaluate(inventory, null, policy, java.util.List.of());
+    assertThat(blind.status()).isEqualTo(Verdict.Status.FAIL);
+    assertThat(blind.failures().get(0).message()).contains("not examined");
+  }
+
+  @Test
   void aLocalLayoutCarriesItsSignatureBesideTheImage() throws Exception {
     KeyPair keys = keyPair();
     String digest = registry.push("team/app", "1", image());
