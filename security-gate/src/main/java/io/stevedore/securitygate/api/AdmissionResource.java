@@ -5,7 +5,7 @@ import io.stevedore.common.http.ApiException;
 import io.stevedore.common.http.Problem;
 import io.stevedore.securitygate.service.AdmissionService;
 import io.stevedore.securitygate.service.Json;
-import io.stevedore.securitygate.service.ScanService;
+import io.stevedore.securitygate.store.VerdictStore.VerdictRow;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -29,14 +29,11 @@ public class AdmissionResource {
 
   private final AdmissionService admissions;
   private final AdmissionAccess access;
-  private final ScanService scans;
   private final Json json;
 
-  AdmissionResource(
-      AdmissionService admissions, AdmissionAccess access, ScanService scans, Json json) {
+  AdmissionResource(AdmissionService admissions, AdmissionAccess access, Json json) {
     this.admissions = admissions;
     this.access = access;
-    this.scans = scans;
     this.json = json;
   }
 
@@ -60,12 +57,23 @@ public class AdmissionResource {
             team.name(),
             request.image().trim(),
             request.policy() == null || request.policy().isBlank() ? null : request.policy());
+    VerdictRow v = a.outcome().verdict();
     return new Dtos.AdmissionDto(
         request.image(),
-        a.outcome().verdict().imageDigest(),
+        v.imageDigest(),
         a.outcome().pinned(),
+        v.verdict(),
         a.allowed(),
         a.enforcement().name().toLowerCase(Locale.ROOT),
-        ScanResource.dto(scans, json, a.outcome().verdict(), a.outcome().cached()));
+        a.outcome().cached(),
+        v.policyName(),
+        v.policyVersion(),
+        v.policyHash(),
+        v.advisoryVersion(),
+        v.id().toString(),
+        v.trigger().name(),
+        v.createdAt(),
+        json.findings(v.findingsJson()),
+        json.strings(v.notesJson()));
   }
 }

@@ -97,12 +97,12 @@ class RegistryApiTest {
             .body("enforcement", equalTo("enforce"))
             .body("digest", equalTo(digest))
             .body("pinned", equalTo(registry.registry() + "/" + repo + "@" + digest))
-            .body("verdict.verdict", equalTo("FAIL"))
-            .body("verdict.trigger", equalTo("ADMISSION"))
-            .body("verdict.findings.advisoryId", hasItem("DSA-0001-1"))
+            .body("verdict", equalTo("FAIL"))
+            .body("trigger", equalTo("ADMISSION"))
+            .body("findings.advisoryId", hasItem("DSA-0001-1"))
             .extract()
             .jsonPath();
-    assertThat(first.getBoolean("verdict.cached")).isFalse();
+    assertThat(first.getBoolean("cached")).isFalse();
 
     // the tag now points elsewhere: the recorded resolution still pins the first digest
     registry.push(repo, "1.0", Fixtures.debian(null));
@@ -110,8 +110,8 @@ class RegistryApiTest {
         .then()
         .statusCode(200)
         .body("digest", equalTo(digest))
-        .body("verdict.cached", equalTo(true))
-        .body("verdict.id", equalTo(first.getString("verdict.id")));
+        .body("cached", equalTo(true))
+        .body("verdictId", equalTo(first.getString("verdictId")));
     assertThat(registry.tagRequests(repo, "1.0")).isEqualTo(1);
     assertThat(
             count(
@@ -131,7 +131,7 @@ class RegistryApiTest {
     admit(team, Map.of("image", digest))
         .then()
         .statusCode(200)
-        .body("verdict.cached", equalTo(true))
+        .body("cached", equalTo(true))
         .body("allowed", equalTo(false));
   }
 
@@ -145,7 +145,7 @@ class RegistryApiTest {
         .then()
         .statusCode(200)
         .body("allowed", equalTo(true))
-        .body("verdict.verdict", equalTo("PASS"));
+        .body("verdict", equalTo("PASS"));
   }
 
   @Test
