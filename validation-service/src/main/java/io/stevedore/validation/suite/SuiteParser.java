@@ -422,7 +422,9 @@ public final class SuiteParser {
       if (s != null) {
         if (s.equals("warn")) {
           severity = Severity.WARN;
-        } else if (!s.equals("fail")) {
+        } else if (s.equals("fail")) {
+          severity = Severity.FAIL;
+        } else {
           problems.add(at + ".severity", "must be warn or fail", s);
         }
       }
