@@ -273,12 +273,13 @@ public class ValidationService {
    */
   public Evaluation evaluate(
       UUID teamId, Suite suite, String label, Target target, boolean allowLocal) {
+    // checked before any data is read
+    DataFormat requested = format(target.format(), suite.format());
     List<Datasets.Fetched> copies = new ArrayList<>();
     try {
       Datasets.Fetched data = fetch(target.datasetUri(), allowLocal);
       copies.add(data);
-      DataFormat format =
-          data.format() != null ? data.format() : format(target.format(), suite.format());
+      DataFormat format = data.format() != null ? data.format() : requested;
       DatasetSource source = new DatasetSource(suite.dataset(), format, data.path(), suite.csv());
       Map<String, Map<String, String>> known = new LinkedHashMap<>();
       known.put(suite.dataset(), ValidationEngine.columnsOf(source));
