@@ -6,7 +6,9 @@ import java.util.StringJoiner;
 
 /**
  * A trend of quality scores drawn as an inline SVG polyline, computed on the server: no script, no
- * image request. Scores run from 0 (bottom) to 100 (top), oldest on the left.
+ * image request. Oldest on the left. The vertical scale spans the lowest to the highest score drawn
+ * (at least {@value #MIN_SPAN} points, within 0 to 100), so that a move from 99.1 to 99.9 shows;
+ * the label states the range.
  *
  * @param width the drawing's width in pixels
  * @param height its height in pixels
@@ -20,6 +22,7 @@ public record Sparkline(
     int width, int height, String points, String lastX, String lastY, String label, int count) {
 
   private static final double PAD = 2.0;
+  static final double MIN_SPAN = 1.0;
 
   /** The trend of {@code scores}, oldest first. */
   public static Sparkline of(List<Double> scores, int width, int height) {
@@ -28,10 +31,21 @@ public record Sparkline(
     StringJoiner words = new StringJoiner(", ");
     String lastX = "0";
     String lastY = "0";
+    double lo = 100;
+    double hi = 0;
+    for (double score : scores) {
+      lo = Math.min(lo, clamp(score));
+      hi = Math.max(hi, clamp(score));
+    }
+    if (hi - lo < MIN_SPAN) {
+      double mid = (hi + lo) / 2;
+      lo = Math.max(0, Math.min(100 - MIN_SPAN, mid - MIN_SPAN / 2));
+      hi = lo + MIN_SPAN;
+    }
     for (int i = 0; i < n; i++) {
-      double score = Math.max(0, Math.min(100, scores.get(i)));
+      double score = clamp(scores.get(i));
       double x = n == 1 ? width / 2.0 : PAD + i * (width - 2 * PAD) / (n - 1);
-      double y = PAD + (100 - score) / 100 * (height - 2 * PAD);
+      double y = PAD + (hi - score) / (hi - lo) * (height - 2 * PAD);
       lastX = num(x);
       lastY = num(y);
       points.add(lastX + "," + lastY);
@@ -40,8 +54,19 @@ public record Sparkline(
     String label =
         n == 0
             ? "no scores yet"
-            : "last " + n + (n == 1 ? " score" : " scores") + ", oldest first: " + words;
+            : String.format(
+                Locale.ROOT,
+                "last %d %s, oldest first: %s (drawn from %.2f at the bottom to %.2f at the top)",
+                n,
+                n == 1 ? "score" : "scores",
+                words,
+                lo,
+                hi);
     return new Sparkline(width, height, points.toString(), lastX, lastY, label, n);
+  }
+
+  private static double clamp(double score) {
+    return Math.max(0, Math.min(100, score));
   }
 
   private static String num(double v) {
