@@ -8,6 +8,7 @@ import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 
 /** Turns a presented API key into a team identity (or the admin identity), checked on a worker. */
 @ApplicationScoped
@@ -33,6 +34,13 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
             return QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal("admin"))
                 .addRole(Caller.ADMIN)
+                .build();
+          }
+          Optional<String> service = keys.serviceOf(request.key());
+          if (service.isPresent()) {
+            return QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal("service:" + service.get()))
+                .addRole(Caller.SERVICE)
                 .build();
           }
           ApiKeys.Team team =

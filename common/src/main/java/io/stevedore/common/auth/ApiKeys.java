@@ -9,8 +9,12 @@ import jakarta.transaction.Transactional;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -23,11 +27,32 @@ public class ApiKeys {
   private final Jdbc jdbc;
   private final Clock clock;
   private final Optional<byte[]> adminKeyHash;
+  private final Map<String, byte[]> serviceKeyHashes;
 
   ApiKeys(Jdbc jdbc, Clock clock, StevedoreConfig config) {
     this.jdbc = jdbc;
     this.clock = clock;
     this.adminKeyHash = config.auth().adminKey().filter(k -> !k.isBlank()).map(ApiKeyFormat::hash);
+    Map<String, byte[]> services = new TreeMap<>();
+    config
+        .auth()
+        .serviceKeys()
+        .forEach(
+            (service, hex) -> {
+              try {
+                byte[] hash = HexFormat.of().parseHex(hex.trim().toLowerCase(Locale.ROOT));
+                if (hash.length != 32) {
+                  throw new IllegalArgumentException("not 32 bytes");
+                }
+                services.put(service, hash);
+              } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(
+                    "stevedore.auth.service-keys."
+                        + service
+                        + " must be the SHA-256 of the key in hex (64 characters)");
+              }
+            });
+    this.serviceKeyHashes = Map.copyOf(services);
   }
 
   /** A team. */
@@ -43,6 +68,18 @@ public class ApiKeys {
     return adminKeyHash.isPresent()
         && presented != null
         && MessageDigest.isEqual(adminKeyHash.get(), ApiKeyFormat.hash(presented));
+  }
+
+  /** The name of the service whose key this is, if it is one. */
+  public Optional<String> serviceOf(String presented) {
+    if (presented == null || serviceKeyHashes.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] hash = ApiKeyFormat.hash(presented);
+    return serviceKeyHashes.entrySet().stream()
+        .filter(e -> MessageDigest.isEqual(e.getValue(), hash))
+        .map(Map.Entry::getKey)
+        .findFirst();
   }
 
   private static Team team(java.sql.ResultSet rs) throws java.sql.SQLException {

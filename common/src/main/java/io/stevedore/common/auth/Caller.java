@@ -5,7 +5,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.UUID;
 
-/** Who is calling: a team (by its API key) or the bootstrap admin. */
+/** Who is calling: a team (by its API key), another Stevedore service, or the bootstrap admin. */
 @RequestScoped
 public class Caller {
 
@@ -14,6 +14,12 @@ public class Caller {
 
   /** Role of the bootstrap admin key. */
   public static final String ADMIN = "admin";
+
+  /**
+   * Role of another Stevedore service's key ({@code stevedore.auth.service-keys}); it acts for the
+   * team its request names, only where an endpoint allows this role.
+   */
+  public static final String SERVICE = "service";
 
   /** Attribute of the security identity that holds the team id. */
   public static final String TEAM_ID = "stevedore.team-id";
@@ -39,6 +45,19 @@ public class Caller {
       throw new UnauthorizedException();
     }
     return identity.getPrincipal().getName();
+  }
+
+  /** Whether the caller is another Stevedore service. */
+  public boolean isService() {
+    return identity.hasRole(SERVICE);
+  }
+
+  /** The calling service's name (from {@code stevedore.auth.service-keys}). */
+  public String serviceName() {
+    if (!identity.hasRole(SERVICE)) {
+      throw new UnauthorizedException();
+    }
+    return identity.getPrincipal().getName().substring("service:".length());
   }
 
   public boolean isAdmin() {

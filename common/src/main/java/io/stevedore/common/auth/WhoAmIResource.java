@@ -1,5 +1,6 @@
 package io.stevedore.common.auth;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
@@ -22,11 +23,18 @@ public class WhoAmIResource {
 
   /** The caller's identity. */
   @RegisterForReflection
-  public record Identity(String team, boolean admin) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Identity(String team, boolean admin, String service) {}
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
   public Identity whoami() {
-    return caller.isAdmin() ? new Identity(null, true) : new Identity(caller.teamName(), false);
+    if (caller.isAdmin()) {
+      return new Identity(null, true, null);
+    }
+    if (caller.isService()) {
+      return new Identity(null, false, caller.serviceName());
+    }
+    return new Identity(caller.teamName(), false, null);
   }
 }

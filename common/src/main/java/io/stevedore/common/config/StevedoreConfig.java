@@ -3,6 +3,7 @@ package io.stevedore.common.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Map;
 import java.util.Optional;
 
 /** Settings shared by every Stevedore service (prefix {@code stevedore}). */
@@ -53,6 +54,15 @@ public interface StevedoreConfig {
      * absent, no admin calls are possible.
      */
     Optional<String> adminKey();
+
+    /**
+     * Keys of the services that call each other (the orchestrator asking security-gate for an
+     * admission, for example), by service name: the SHA-256 of the key in lower-case hex, never the
+     * key itself ({@code STEVEDORE_AUTH_SERVICE_KEYS_ORCHESTRATOR=<hex>}). A service caller acts
+     * for the team named in its request, on the endpoints that allow {@link
+     * io.stevedore.common.auth.Caller#SERVICE}.
+     */
+    Map<String, String> serviceKeys();
 
     /**
      * Build-time switch: serve the team admin API ({@code /admin/teams}) from this service. Only

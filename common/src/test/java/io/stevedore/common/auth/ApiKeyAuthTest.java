@@ -128,6 +128,39 @@ class ApiKeyAuthTest {
   }
 
   @Test
+  void serviceKeyIsKnownByItsHashAndIsNeitherATeamNorTheAdmin() {
+    given()
+        .header("Authorization", "Bearer test-service-key-orchestrator-0123")
+        .get("/api/v1/whoami")
+        .then()
+        .statusCode(200)
+        .body("service", equalTo("orchestrator"))
+        .body("admin", equalTo(false))
+        .body("team", equalTo(null));
+    // The hash is not a key.
+    given()
+        .header(
+            "Authorization",
+            "Bearer 3cd8f844f297684ee07ac9c2b70f045c0839f52f8da60e9651f1e538cdf81625")
+        .get("/api/v1/whoami")
+        .then()
+        .statusCode(401);
+    // A service key is no team key: team endpoints refuse it, admin endpoints too.
+    given()
+        .header("Authorization", "Bearer test-service-key-orchestrator-0123")
+        .get("/test/notes")
+        .then()
+        .statusCode(401);
+    given()
+        .header("Authorization", "Bearer test-service-key-orchestrator-0123")
+        .contentType(ContentType.JSON)
+        .body(Map.of("name", "sneaky-service"))
+        .post("/admin/teams")
+        .then()
+        .statusCode(403);
+  }
+
+  @Test
   void teamKeyCannotUseAdminEndpoints() {
     given()
         .header("Authorization", "Bearer " + keyA)
