@@ -103,6 +103,10 @@ public class DashboardSessions {
       return new Login.Refused(
           "The admin key belongs to no team; sign in with one of your team's API keys.");
     }
+    if (keys.serviceOf(apiKey.strip()).isPresent()) {
+      return new Login.Refused(
+          "A service's key belongs to no team; sign in with one of your team's API keys.");
+    }
     Optional<ApiKeyFormat.Parsed> parsed = ApiKeyFormat.parse(apiKey);
     if (parsed.isEmpty()) {
       return new Login.Refused(
