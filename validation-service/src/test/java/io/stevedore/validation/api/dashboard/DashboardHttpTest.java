@@ -10,6 +10,8 @@ import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.S3Resource;
 import io.stevedore.testing.SqsResource;
 import io.stevedore.validation.Fixtures;
+import io.stevedore.validation.domain.SuiteService;
+import io.stevedore.validation.domain.ValidationService;
 import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +37,8 @@ class DashboardHttpTest {
 
   @Inject ApiKeys keys;
   @Inject S3Client s3;
+  @Inject SuiteService suites;
+  @Inject ValidationService validations;
 
   Fixtures.Team teamA;
   Fixtures.Team teamB;
@@ -218,5 +222,32 @@ class DashboardHttpTest {
             .findFirst()
             .orElseThrow();
     assertThat(cleared).containsIgnoringCase("Max-Age=0");
+  }
+
+  @Test
+  void aValidationThatCouldNotRunShowsWhyAndNoCheck() {
+    assertThat(teamA.saveSuite("airports.yaml")).isEqualTo(201);
+    String uri = Fixtures.upload(s3, teamA.name() + "/airports.csv", Fixtures.data("airports.csv"));
+    validate(teamA, "airports", uri);
+    // then a validate stage whose data is gone (stored as the SQS consumer stores it)
+    String missing = "s3://" + Fixtures.DATA_BUCKET + "/" + teamA.name() + "/gone.csv";
+    validations.recordFailure(
+        teamA.id(),
+        suites.get(teamA.id(), "airports", null),
+        new ValidationService.Target("airports", null, missing, null, null),
+        null,
+        "dataset object " + missing + " does not exist (no object or prefix of that name)");
+
+    DashboardClient a = new DashboardClient().signIn(teamA.key());
+    String list = a.get("/dashboard").then().statusCode(200).extract().asString();
+    assertThat(list).contains("(could not run)").contains("0.00");
+    String page = a.get("/dashboard/datasets/airports").then().statusCode(200).extract().asString();
+    assertThat(page)
+        .contains("The validation could not run: dataset object " + missing + " does not exist")
+        .contains("No check ran")
+        .doesNotContain("Every check of the latest result passed")
+        .contains("No corrections: the validation could not run");
+    // the history keeps the earlier result with its failed check
+    assertThat(page).contains("completeness(state)");
   }
 }
