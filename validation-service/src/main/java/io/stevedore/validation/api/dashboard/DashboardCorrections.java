@@ -13,15 +13,13 @@ import java.util.Map;
 /**
  * The corrections made to a result's data, for the dataset page.
  *
- * <p><b>Where they come from.</b> The service does not yet run corrections itself (README, "Not
- * done yet"); when it does, a result's corrections are expected in its report document as the
- * engine's {@code CorrectionReport} ({@code inputRows}, {@code correctedRows}, {@code
- * quarantinedRows}, {@code rules[]} of {@code {rule, target, rows}}, {@code quarantinedByCheck}),
- * under {@code correction} at the top of the document or inside {@code report}, with the written
- * objects' URIs beside it ({@code correctedUri}, {@code quarantineUri}). This class reads them from
- * there. <b>To wire:</b> once corrections are stored in a table of their own, read that table here
- * (with the team id in the query) instead of, or before, the report; nothing else of the dashboard
- * changes.
+ * <p><b>Where they come from.</b> The result's report document: a corrected validation's report
+ * holds {@code correction} beside {@code report} ({@code inputRows}, {@code correctedRows}, {@code
+ * quarantinedRows}, {@code rules[]} of {@code {rule, target, rows}}, {@code quarantinedByCheck},
+ * {@code correctedUri}, {@code quarantineUri}); the engine's own {@code CorrectionReport} inside
+ * {@code report} is read too. <b>To wire:</b> once the {@code corrections} table (migration V3) is
+ * on this branch, read the result's row there (with the team id in the query) before the report;
+ * nothing else of the dashboard changes.
  */
 @ApplicationScoped
 public class DashboardCorrections {

@@ -29,11 +29,17 @@ class DashboardCorrectionsTest {
             Map.of("completeness(state)", 12L),
             Path.of("/tmp/corrected.parquet"),
             Path.of("/tmp/quarantine.parquet"));
+    // as the service writes it: the correction beside the report, with where its outputs went
     var document = mapper.createObjectNode();
-    var inner = document.putObject("report");
-    inner.set("correction", mapper.valueToTree(report));
-    document.put("correctedUri", "s3://out/airports/corrected.parquet");
-    inner.put("quarantineUri", "s3://stevedore-quarantine/r/s/1/airports.parquet");
+    document.putObject("report").putArray("checks");
+    var correction = document.putObject("correction");
+    correction.put("inputRows", report.inputRows());
+    correction.put("correctedRows", report.correctedRows());
+    correction.put("quarantinedRows", report.quarantinedRows());
+    correction.set("rules", mapper.valueToTree(report.rules()));
+    correction.set("quarantinedByCheck", mapper.valueToTree(report.quarantinedByCheck()));
+    correction.put("correctedUri", "s3://stevedore-stages/r/s/corrected/airports.parquet");
+    correction.put("quarantineUri", "s3://stevedore-quarantine/r/s/1/airports.parquet");
 
     CorrectionsView view = corrections.fromReport(document);
     assertThat(view.made()).isTrue();
@@ -48,7 +54,22 @@ class DashboardCorrectionsTest {
     assertThat(view.quarantinedByCheck())
         .containsExactly(new DashboardViews.CountRow("completeness(state)", "12"));
     assertThat(view.quarantineUri()).isEqualTo("s3://stevedore-quarantine/r/s/1/airports.parquet");
-    assertThat(view.correctedUri()).isNull(); // only beside the correction, not elsewhere
+    assertThat(view.correctedUri())
+        .isEqualTo("s3://stevedore-stages/r/s/corrected/airports.parquet");
+  }
+
+  @Test
+  void readsTheEnginesReportShapeInsideTheReportToo() {
+    var document = mapper.createObjectNode();
+    var engine = document.putObject("report").putObject("correction");
+    engine.put("inputRows", 10);
+    engine.put("correctedRows", 9);
+    engine.put("quarantinedRows", 1);
+    CorrectionsView view = corrections.fromReport(document);
+    assertThat(view.made()).isTrue();
+    assertThat(view.quarantinedRows()).isEqualTo("1");
+    assertThat(view.rules()).isEmpty();
+    assertThat(view.correctedUri()).isNull();
   }
 
   @Test
