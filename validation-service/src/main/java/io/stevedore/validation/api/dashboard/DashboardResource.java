@@ -98,11 +98,13 @@ public class DashboardResource {
   @GET
   @Path("/login")
   @Operation(hidden = true)
-  public Response loginForm(@CookieParam(DashboardSessions.SESSION_COOKIE) String cookie) {
+  public Response loginForm(
+      @CookieParam(DashboardSessions.SESSION_COOKIE) String cookie,
+      @CookieParam(DashboardSessions.LOGIN_COOKIE) String loginNonce) {
     if (sessions.resolve(cookie).isPresent()) {
       return Response.seeOther(URI.create(PATH)).build();
     }
-    return loginPage(200, null);
+    return loginPage(200, null, loginNonce);
   }
 
   /** Signs in with a team's API key: a session cookie and the datasets, or the form again. */
@@ -118,7 +120,8 @@ public class DashboardResource {
       return loginPage(
           403,
           "This form expired or did not come from this page (cookies must be enabled). Enter the"
-              + " key again.");
+              + " key again.",
+          null);
     }
     Login login = sessions.login(apiKey);
     if (login instanceof Login.SignedIn in) {
@@ -131,7 +134,7 @@ public class DashboardResource {
           .build();
     }
     Login.Refused refused = (Login.Refused) login;
-    return loginPage(401, refused.reason());
+    return loginPage(401, refused.reason(), loginNonce);
   }
 
   /** Signs out: the session cookie is dropped. */
@@ -191,8 +194,9 @@ public class DashboardResource {
     return r.build();
   }
 
-  private Response loginPage(int status, String error) {
-    String nonce = sessions.newLoginNonce();
+  /** The login form, keeping the browser's login nonce when it has a well-formed one. */
+  private Response loginPage(int status, String error, String loginNonce) {
+    String nonce = sessions.isLoginNonce(loginNonce) ? loginNonce : sessions.newLoginNonce();
     return Response.fromResponse(
             page(status, DashboardTemplates.login(sessions.loginToken(nonce), error)))
         .cookie(cookie(DashboardSessions.LOGIN_COOKIE, nonce, 3600))

@@ -170,6 +170,11 @@ public class DashboardSessions {
             token.getBytes(StandardCharsets.US_ASCII));
   }
 
+  /** Whether a login cookie's value has the form of a nonce (so the form may keep using it). */
+  public boolean isLoginNonce(String value) {
+    return value != null && NONCE.matcher(value).matches();
+  }
+
   /** A fresh nonce for the login form's cookie. */
   public String newLoginNonce() {
     return nonce();

@@ -24,8 +24,9 @@ final class DashboardClient {
     Response form = request().get("/dashboard/login");
     assertThat(form.statusCode()).isEqualTo(200);
     assertThat(form.contentType()).startsWith("text/html");
-    loginNonce = form.cookie(DashboardSessions.LOGIN_COOKIE);
-    assertThat(loginNonce).isNotBlank();
+    String nonce = form.cookie(DashboardSessions.LOGIN_COOKIE);
+    assertThat(nonce).isNotBlank();
+    loginNonce = nonce;
     return csrf(form.asString());
   }
 

@@ -148,6 +148,15 @@ class DashboardHttpTest {
     DashboardClient noCookie = new DashboardClient();
     assertThat(noCookie.submitLogin(teamA.key(), token).statusCode()).isEqualTo(403);
     assertThat(noCookie.session).isNull();
+
+    // the form opened in two tabs: the first tab's form still signs in
+    DashboardClient tabs = new DashboardClient();
+    String first = tabs.openLoginForm();
+    String nonce = tabs.loginNonce;
+    tabs.openLoginForm();
+    assertThat(tabs.loginNonce).isEqualTo(nonce);
+    assertThat(tabs.submitLogin(teamA.key(), first).statusCode()).isEqualTo(303);
+    assertThat(tabs.session).isNotBlank();
   }
 
   @Test
