@@ -2,9 +2,11 @@ package io.stevedore.orchestrator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Settings of the orchestrator (prefix {@code stevedore.orchestrator}). */
 @ConfigMapping(prefix = "stevedore.orchestrator")
@@ -25,6 +27,9 @@ public interface OrchestratorConfig {
 
   /** The dispatcher loop that admits runs and claims due stage attempts. */
   Dispatcher dispatcher();
+
+  /** The ECS launcher ({@code launcher=ecs}); ignored by the local launcher. */
+  Ecs ecs();
 
   /**
    * How often the reconciler compares the stage attempts it believes are running with what the
@@ -51,6 +56,12 @@ public interface OrchestratorConfig {
    */
   @WithDefault("cost")
   List<String> runEventSubscribers();
+
+  /** The security gate, asked before every launch of an image. */
+  SecurityGate securityGate();
+
+  /** Validate stages, answered by validation-service over SQS. */
+  Validation validation();
 
   /** Where stage tasks run. */
   enum Launcher {
@@ -126,5 +137,155 @@ public interface OrchestratorConfig {
     /** Stage attempts claimed per statement. */
     @WithDefault("50")
     int batchSize();
+  }
+
+  /**
+   * The security-gate hook: before a stage's image is launched, the orchestrator asks security-gate
+   * ({@code POST /api/v1/admissions}) for the verdict on it under the team's policy, and records
+   * the answer ({@code GET /api/v1/runs/{id}/gate-decisions}).
+   */
+  interface SecurityGate {
+    /**
+     * {@code enforce}: a {@code fail} verdict refuses the launch (the stage fails, class
+     * USER_ERROR, with the findings in its reason); {@code warn}: the verdict is recorded and
+     * logged and the launch goes on; {@code off}: the gate is not asked.
+     */
+    @WithDefault("warn")
+    GateMode mode();
+
+    /**
+     * security-gate's base URL ({@code http://127.0.0.1:8086}). Absent: no gate is asked; every
+     * launch is recorded as NOT_ASKED and allowed, with a warning in the log.
+     */
+    Optional<URI> url();
+
+    /**
+     * The orchestrator's service key for security-gate (the gate knows it by its SHA-256 in {@code
+     * stevedore.auth.service-keys.orchestrator}). Give it as {@code
+     * STEVEDORE_ORCHESTRATOR_SECURITY_GATE_API_KEY}; it is never logged.
+     */
+    Optional<String> apiKey();
+
+    /** How long one call to the gate may take. */
+    @WithDefault("10s")
+    Duration timeout();
+
+    /** How long a verdict is reused for the same team and image without asking again. */
+    @WithDefault("5m")
+    Duration cacheTtl();
+
+    /**
+     * With {@code enforce}: whether a launch is refused when the gate cannot give a verdict
+     * (unreachable, or the image cannot be read). Such a refusal is retried under the stage's retry
+     * policy (class PLATFORM).
+     */
+    @WithDefault("false")
+    boolean refuseUnknown();
+  }
+
+  /** Modes of the security-gate hook. */
+  enum GateMode {
+    ENFORCE,
+    WARN,
+    OFF
+  }
+
+  /** Validate stages. */
+  interface Validation {
+    /**
+     * Bucket of stage outputs: a validate stage checks {@code s3://<bucket>/runs/<run>/<input>/}
+     * unless its input stage reported another output; corrected data of {@code onFail: quarantine}
+     * goes under {@code s3://<bucket>/runs/<run>/<validate stage>/corrected/}.
+     */
+    @WithDefault("stevedore-stages")
+    String stagesBucket();
+
+    /** Format of stage outputs. */
+    @WithDefault("parquet")
+    String format();
+  }
+
+  /**
+   * The ECS launcher: where tasks run, which task definition runs which image, and how fast the ECS
+   * API may be called.
+   */
+  interface Ecs {
+    /** The cluster (name or ARN) tasks are started in. */
+    @WithDefault("stevedore")
+    String cluster();
+
+    /** The AWS region of the ECS API. */
+    @WithDefault("us-east-1")
+    String region();
+
+    /** Subnets of the tasks' network interfaces (awsvpc). */
+    Optional<List<String>> subnets();
+
+    /** Security groups of the tasks' network interfaces. */
+    Optional<List<String>> securityGroups();
+
+    /** Whether tasks get a public IP (only for public subnets without a NAT gateway). */
+    @WithDefault("false")
+    boolean assignPublicIp();
+
+    /**
+     * Capacity providers, tried in order: RunTask goes to the first; when ECS answers with a
+     * capacity failure ({@code RESOURCE:*}, "Capacity is unavailable at this time") the next one is
+     * tried with the same attempt. Empty: {@link #launchType()} without a strategy.
+     */
+    @WithDefault("FARGATE_SPOT,FARGATE")
+    List<String> capacityProviders();
+
+    /** The launch type used when no capacity providers are configured. */
+    @WithDefault("FARGATE")
+    String launchType();
+
+    /**
+     * Task definitions (family, family:revision or ARN) of container stages, by image name (without
+     * tag): {@code stevedore.orchestrator.ecs.task-definitions."my/image"=my-job:3}.
+     */
+    Map<String, String> taskDefinitions();
+
+    /** The task definition of the built-in stage types (the etl-worker image). */
+    @WithDefault("stevedore-etl-worker")
+    String workerTaskDefinition();
+
+    /** The name of the container in every task definition that the overrides apply to. */
+    @WithDefault("main")
+    String containerName();
+
+    /** Extra environment of every task (merged under the stage's own {@code env}). */
+    Map<String, String> env();
+
+    /** RunTask (and StartTask): ECS's task launch bucket and the Fargate task launch rate. */
+    @WithDefault("100")
+    int runTaskBurst();
+
+    /** Sustained RunTask calls per second. */
+    @WithDefault("20")
+    int runTaskRate();
+
+    /** DescribeTasks, ListTasks and StopTask: burst of ECS's task read/modify buckets. */
+    @WithDefault("100")
+    int apiBurst();
+
+    /** Sustained DescribeTasks, ListTasks and StopTask calls per second. */
+    @WithDefault("20")
+    int apiRate();
+
+    /**
+     * Attempts of one ECS call that is throttled ({@code ThrottlingException}, "Rate exceeded") or
+     * fails in transit, with exponential backoff and full jitter between them.
+     */
+    @WithDefault("8")
+    int maxCallAttempts();
+
+    /** The first backoff of a retried ECS call; it doubles with every attempt. */
+    @WithDefault("100ms")
+    Duration callBackoff();
+
+    /** The longest backoff between two attempts of one ECS call. */
+    @WithDefault("5s")
+    Duration maxCallBackoff();
   }
 }

@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.stevedore.common.store.SchemaMigrator;
 import io.stevedore.orchestrator.config.OrchestratorConfig;
 import io.stevedore.orchestrator.domain.StopInfo;
+import io.stevedore.orchestrator.gate.Gatekeeper;
 import io.stevedore.orchestrator.launcher.LaunchException;
 import io.stevedore.orchestrator.launcher.LaunchSpec;
 import io.stevedore.orchestrator.launcher.Launcher;
@@ -18,7 +19,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,6 +40,7 @@ public class Dispatcher {
   private final OrchestratorConfig config;
   private final Wakeup wakeup;
   private final Clock clock;
+  private final Gatekeeper gatekeeper;
   private volatile boolean running;
   private Thread thread;
   private Instant lastReconcile = Instant.EPOCH;
@@ -47,13 +51,15 @@ public class Dispatcher {
       LaunchIntentStore intents,
       OrchestratorConfig config,
       Wakeup wakeup,
-      Clock clock) {
+      Clock clock,
+      Gatekeeper gatekeeper) {
     this.engine = engine;
     this.launcher = launcher;
     this.intents = intents;
     this.config = config;
     this.wakeup = wakeup;
     this.clock = clock;
+    this.gatekeeper = gatekeeper;
   }
 
   void onStart(@Observes @Priority(SchemaMigrator.PRIORITY + 20) StartupEvent event) {
@@ -62,6 +68,8 @@ public class Dispatcher {
           engine.complete(end.stageRunId(), end.stop());
           wakeup.wake();
         });
+    launcher.onStatus(
+        status -> engine.taskStatus(status.stageRunId(), status.status(), status.at()));
     if (!config.dispatcher().enabled()) {
       return;
     }
@@ -124,6 +132,14 @@ public class Dispatcher {
     if (!engine.stillLaunching(intent.stageRunId())) {
       return;
     }
+    if (gatekeeper.enabled()) {
+      Optional<StopInfo> refused =
+          engine.gateSubject(intent.stageRunId()).flatMap(gatekeeper::check);
+      if (refused.isPresent()) {
+        engine.complete(intent.stageRunId(), refused.get());
+        return;
+      }
+    }
     Started started;
     try {
       started = launcher.launch(intent, spec);
@@ -133,7 +149,7 @@ public class Dispatcher {
           new StopInfo("TaskFailedToStart", e.getMessage(), null, null, false));
       return;
     }
-    if (started.pid() == null) {
+    if (started.gone()) {
       engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
       return;
     }
@@ -170,11 +186,14 @@ public class Dispatcher {
    */
   public void reconcile() {
     Instant now = clock.instant();
-    for (LaunchIntent intent : intents.open(launcher.name())) {
-      if (launcher.isWatching(intent)) {
-        continue;
+    List<LaunchIntent> open =
+        intents.open(launcher.name()).stream().filter(i -> !launcher.isWatching(i)).toList();
+    Map<UUID, Launcher.Probe> probes = launcher.probeAll(open);
+    for (LaunchIntent intent : open) {
+      Launcher.Probe probe = probes.get(intent.stageRunId());
+      if (probe == null) {
+        continue; // not probed this time (the launcher could not ask)
       }
-      Launcher.Probe probe = launcher.probe(intent);
       if (probe instanceof Launcher.Probe.Alive alive) {
         if (!engine.isActive(intent.stageRunId())) {
           // Ended in the database (cancelled, timed out) while its process outlived a crash.
@@ -182,12 +201,13 @@ public class Dispatcher {
           engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
           continue;
         }
-        if (intent.pid() == null) {
+        if (intent.confirmedAt() == null) {
           engine.launched(intent.stageRunId(), alive.task());
         }
         launcher.adopt(intent, alive.task());
-      } else if (probe instanceof Launcher.Probe.Ended) {
-        engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
+      } else if (probe instanceof Launcher.Probe.Ended ended) {
+        engine.complete(
+            intent.stageRunId(), ended.stop() != null ? ended.stop() : launcher.stopInfo(intent));
       } else if (Duration.between(intent.requestedAt(), now).compareTo(config.local().startGrace())
           >= 0) {
         if (!engine.stillLaunching(intent.stageRunId())) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.common.contract.RunRequest;
+import io.stevedore.common.contract.ValidationResult;
 import io.stevedore.common.spec.PipelineSpec;
 import io.stevedore.common.spec.PipelineSpec.FailureClass;
 import io.stevedore.common.spec.PipelineSpec.Resources;
@@ -17,6 +18,7 @@ import io.stevedore.orchestrator.domain.RunStatus;
 import io.stevedore.orchestrator.domain.StageStatus;
 import io.stevedore.orchestrator.domain.StopInfo;
 import io.stevedore.orchestrator.domain.Templates;
+import io.stevedore.orchestrator.gate.GateSubject;
 import io.stevedore.orchestrator.launcher.LaunchSpec;
 import io.stevedore.orchestrator.launcher.Launcher;
 import io.stevedore.orchestrator.launcher.Started;
@@ -27,6 +29,8 @@ import io.stevedore.orchestrator.store.RunStore;
 import io.stevedore.orchestrator.store.SpecStore;
 import io.stevedore.orchestrator.store.StageRunRow;
 import io.stevedore.orchestrator.store.StageRunStore;
+import io.stevedore.orchestrator.validation.ValidationOutcome;
+import io.stevedore.orchestrator.validation.ValidationStages;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -63,6 +67,7 @@ import org.jboss.logging.Logger;
 public class RunEngine {
 
   private static final Logger LOG = Logger.getLogger(RunEngine.class);
+  private static final String LOCAL = "LOCAL";
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
   private static final DateTimeFormatter DAY_NODASH = DateTimeFormatter.ofPattern("yyyyMMdd");
 
@@ -80,6 +85,7 @@ public class RunEngine {
   private final OrchestratorConfig config;
   private final Launcher launcher;
   private final ObjectMapper mapper;
+  private final ValidationStages validations;
 
   RunEngine(
       RunStore runs,
@@ -92,7 +98,8 @@ public class RunEngine {
       Clock clock,
       OrchestratorConfig config,
       Launcher launcher,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      ValidationStages validations) {
     this.runs = runs;
     this.stages = stages;
     this.intents = intents;
@@ -104,6 +111,7 @@ public class RunEngine {
     this.config = config;
     this.launcher = launcher;
     this.mapper = mapper;
+    this.validations = validations;
   }
 
   // ---------------------------------------------------------------- run requests
@@ -202,7 +210,7 @@ public class RunEngine {
             attempt.launcher(),
             attempt.startedAt(),
             now);
-        intents.find(attempt.id()).ifPresent(toStop::add);
+        intents.find(attempt.id()).filter(RunEngine::isTask).ifPresent(toStop::add);
       }
     }
     runs.markEnded(runId, RunStatus.CANCELLED, why, now);
@@ -377,7 +385,7 @@ public class RunEngine {
         attempt,
         new StopInfo("UserInitiated", "exceeded its timeout of " + timeout, null, null, true),
         now);
-    intent.ifPresent(i -> afterCommit.run(() -> launcher.stop(i)));
+    intent.filter(RunEngine::isTask).ifPresent(i -> afterCommit.run(() -> launcher.stop(i)));
   }
 
   private void finish(RunRow run, StageRunRow attempt, StopInfo stop, Instant now) {
@@ -385,7 +393,11 @@ public class RunEngine {
     Stage stage = spec.stage(attempt.stageId()).orElseThrow();
     Optional<FailureClass> failure = FailureClassifier.classify(stop);
     if (failure.isEmpty()) {
-      stages.end(attempt.id(), StageStatus.SUCCEEDED, null, null, stop.exitCode(), now);
+      String note =
+          stop.stopCode() != null && stop.stopCode().startsWith("Stevedore")
+              ? stop.stoppedReason()
+              : null;
+      stages.end(attempt.id(), StageStatus.SUCCEEDED, null, note, stop.exitCode(), now);
       events.stage(
           run,
           attempt.stageId(),
@@ -393,7 +405,7 @@ public class RunEngine {
           attempt.status().name(),
           "SUCCEEDED",
           null,
-          null,
+          note,
           stage.resources(),
           attempt.launcher(),
           attempt.startedAt(),
@@ -471,9 +483,12 @@ public class RunEngine {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public List<Claim> claim(int limit) {
     Instant now = clock.instant();
-    int cpuFree = config.localCapacity().cpu();
-    int memoryFree = config.localCapacity().memory();
-    for (StageRunStore.InFlight held : stages.capacityHolders(launcher.name())) {
+    // Only the local launcher has a capacity of its own; ECS answers capacity failures itself.
+    boolean local = LOCAL.equals(launcher.name());
+    int cpuFree = local ? config.localCapacity().cpu() : Integer.MAX_VALUE;
+    int memoryFree = local ? config.localCapacity().memory() : Integer.MAX_VALUE;
+    for (StageRunStore.InFlight held :
+        local ? stages.capacityHolders(launcher.name()) : List.<StageRunStore.InFlight>of()) {
       Resources r =
           resources(
               specs.version(held.pipelineId(), held.pipelineVersion()).spec(), held.stageId());
@@ -488,10 +503,15 @@ public class RunEngine {
       RunRow run = runCache.computeIfAbsent(attempt.runId(), id -> runs.find(id).orElseThrow());
       PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
       Stage stage = spec.stage(attempt.stageId()).orElseThrow();
+      if (stage.type() == StageType.VALIDATE) {
+        startValidation(run, attempt, stage, now);
+        continue;
+      }
       Resources need = stage.resources();
       boolean neverFits =
-          need.cpu() > config.localCapacity().cpu()
-              || need.memory() > config.localCapacity().memory();
+          local
+              && (need.cpu() > config.localCapacity().cpu()
+                  || need.memory() > config.localCapacity().memory());
       if (!neverFits && (need.cpu() > cpuFree || need.memory() > memoryFree)) {
         String why =
             "waiting for "
@@ -565,6 +585,107 @@ public class RunEngine {
     return claims;
   }
 
+  /** A claimed validate attempt: its request goes to validation-service (in the claim's tx). */
+  private void startValidation(RunRow run, StageRunRow attempt, Stage stage, Instant now) {
+    String input = stage.dependsOn().isEmpty() ? null : stage.dependsOn().get(0);
+    if (input == null) {
+      // The spec check refuses this; a spec stored before that check could still have one.
+      runs.lock(run.id());
+      finish(
+          run,
+          attempt,
+          new StopInfo(
+              ValidationOutcome.FAILED,
+              "a validate stage checks the output of exactly one stage; '"
+                  + stage.id()
+                  + "' depends on none",
+              null,
+              null,
+              false),
+          now);
+      return;
+    }
+    Instant deadline = now.plus(timeout(run, stage.id()));
+    String dataset = inputUri(run, input);
+    if (validations.start(run, attempt, stage, dataset, deadline, now)) {
+      events.stage(
+          run,
+          attempt.stageId(),
+          attempt.attempt(),
+          attempt.status().name(),
+          "RUNNING",
+          null,
+          "validating " + dataset + " against suite '" + stage.suite() + "'",
+          stage.resources(),
+          ValidationStages.LAUNCHER,
+          now,
+          now);
+    }
+  }
+
+  /** Where the output of a run's stage is, for the stages that read it. */
+  private String inputUri(RunRow run, String stageId) {
+    return validations.defaultOutput(run, stageId);
+  }
+
+  /**
+   * validation-service answered a validate attempt: end it as its {@code onFail} says (in the
+   * consumer's transaction). A late answer (the attempt timed out or was cancelled) is ignored; an
+   * answer for an attempt that never existed is refused (dead-letter queue).
+   */
+  @Transactional
+  public void validated(ValidationResult result) {
+    Optional<StageRunRow> found = stages.find(result.stageRunId());
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException(
+          "validation result for unknown stage attempt " + result.stageRunId());
+    }
+    RunRow run = runs.lock(found.get().runId()).orElseThrow();
+    Instant now = clock.instant();
+    StageRunRow attempt = stages.find(result.stageRunId()).orElseThrow();
+    if (!attempt.status().isActive() || !ValidationStages.LAUNCHER.equals(attempt.launcher())) {
+      LOG.infof(
+          "validation result for stage %s attempt %d of run %s ignored: the attempt is %s",
+          attempt.stageId(), attempt.attempt(), run.id(), attempt.status());
+      return;
+    }
+    intents.markEnded(attempt.id(), now);
+    Stage stage =
+        specs
+            .version(run.pipelineId(), run.pipelineVersion())
+            .spec()
+            .stage(attempt.stageId())
+            .orElseThrow();
+    finish(run, attempt, ValidationOutcome.of(stage.onFail(), result), now);
+  }
+
+  /**
+   * The image a claimed attempt is about to launch, for the security gate; empty when the stage
+   * names no image (built-in stages run the worker, validate stages run nothing).
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Optional<GateSubject> gateSubject(UUID stageRunId) {
+    StageRunRow attempt = stages.find(stageRunId).orElseThrow();
+    RunRow run = runs.find(attempt.runId()).orElseThrow();
+    Stage stage =
+        specs
+            .version(run.pipelineId(), run.pipelineVersion())
+            .spec()
+            .stage(attempt.stageId())
+            .orElseThrow();
+    if (stage.image() == null || stage.image().isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new GateSubject(
+            attempt.id(), run.id(), run.teamId(), run.teamName(), stage.id(), stage.image()));
+  }
+
+  /** Whether an intent is a launcher's task (validate stages have none to stop). */
+  private static boolean isTask(LaunchIntent intent) {
+    return !ValidationStages.LAUNCHER.equals(intent.launcher());
+  }
+
   /** The launcher started the task: record it (LAUNCHING to RUNNING). */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean launched(UUID stageRunId, Started task) {
@@ -588,6 +709,12 @@ public class RunEngine {
         now,
         now);
     return true;
+  }
+
+  /** Records a task's status as the launcher saw it (for the watchdog and the API). */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void taskStatus(UUID stageRunId, String status, Instant at) {
+    intents.taskStatus(stageRunId, status, at);
   }
 
   /** Whether the attempt may still be launched (it was not cancelled meanwhile). */
@@ -635,7 +762,8 @@ public class RunEngine {
       } else {
         String image = stage.image() == null ? "" : stage.image().replaceFirst(":[^/:]*$", "");
         String shell = config.local().images().get(image);
-        if (shell == null) {
+        // Without a command, an ECS task runs the image's own; only a local one needs a mapping.
+        if (shell == null && LOCAL.equals(launcher.name())) {
           throw new IllegalArgumentException(
               "no local command for image '"
                   + stage.image()
@@ -643,13 +771,17 @@ public class RunEngine {
                   + image
                   + "\" or give the stage a command");
         }
-        command.addAll(List.of(config.local().shell(), "-c", Templates.render(shell, values)));
+        if (shell != null) {
+          command.addAll(List.of(config.local().shell(), "-c", Templates.render(shell, values)));
+        }
       }
     } else {
       command.addAll(config.local().workerCommand());
       command.add(stage.type().name().toLowerCase());
     }
-    Map<String, String> env = new LinkedHashMap<>(config.local().env());
+    Map<String, String> env =
+        new LinkedHashMap<>(
+            LOCAL.equals(launcher.name()) ? config.local().env() : config.ecs().env());
     stage.env().forEach((k, v) -> env.put(k, Templates.render(v, values)));
     env.put("STEVEDORE_RUN_ID", run.id().toString());
     env.put("STEVEDORE_STAGE_ID", stage.id());
@@ -664,8 +796,21 @@ public class RunEngine {
     env.put("STEVEDORE_MEMORY", Integer.toString(stage.resources().memory()));
     env.put("STEVEDORE_STAGE_SPEC", json(stage));
     env.put("STEVEDORE_PARAMS", json(parameters(run, spec)));
+    List<String> taskCommand = new ArrayList<>();
+    if (stage.type() == StageType.CONTAINER) {
+      stage.command().forEach(c -> taskCommand.add(Templates.render(c, values)));
+    } else {
+      taskCommand.add(stage.type().name().toLowerCase());
+    }
     return new LaunchSpec(
-        attempt.id(), command, env, stage.resources().cpu(), stage.resources().memory());
+        attempt.id(),
+        command,
+        env,
+        stage.resources().cpu(),
+        stage.resources().memory(),
+        stage.type() == StageType.CONTAINER ? stage.image() : null,
+        stage.type().name().toLowerCase(),
+        taskCommand);
   }
 
   private Map<String, String> parameters(RunRow run, PipelineSpec spec) {
