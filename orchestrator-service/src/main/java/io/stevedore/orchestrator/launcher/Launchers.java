@@ -15,9 +15,11 @@ public class Launchers {
 
   @Produces
   @ApplicationScoped
-  Launcher launcher(OrchestratorConfig config, Instance<LocalLauncher> local) {
+  Launcher launcher(
+      OrchestratorConfig config, Instance<LocalLauncher> local, Instance<NoopLauncher> noop) {
     return switch (config.launcher()) {
       case LOCAL -> local.get();
+      case NOOP -> noop.get();
       case ECS ->
           throw new IllegalStateException(
               "stevedore.orchestrator.launcher=ecs is not available yet; only 'local' is"
