@@ -118,6 +118,7 @@ public final class DispatchBench {
     int fanout = intArg(args, "--fanout", 1000);
     int rounds = intArg(args, "--rounds", 3);
     int threads = intArg(args, "--threads", 10);
+    String synchronousCommit = stringArg(args, "--synchronous-commit", "on");
     Path jar = Path.of("orchestrator-service/target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build the orchestrator first: " + jar + " is missing");
@@ -136,6 +137,8 @@ public final class DispatchBench {
             .setServerConfig("shared_preload_libraries", "pg_stat_statements")
             .setServerConfig("pg_stat_statements.track_utility", "on")
             .setServerConfig("pg_stat_statements.max", "10000")
+            // "off" only to show what commit latency costs each system (diagnostic runs).
+            .setServerConfig("synchronous_commit", synchronousCommit)
             .start();
     Runtime.getRuntime()
         .addShutdownHook(
@@ -251,6 +254,13 @@ public final class DispatchBench {
         threads,
         rounds,
         Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "commit latency of a one-row write transaction (synchronous_commit=%s): p50 %.2f ms,"
+            + " p90 %.2f ms%n",
+        setting("synchronous_commit"),
+        commitLatency(50),
+        commitLatency(90));
     backgroundCommitsPerSecond = background();
     System.out.printf(
         Locale.ROOT,
@@ -330,6 +340,44 @@ public final class DispatchBench {
     List<Phase> sorted = new ArrayList<>(phases);
     sorted.sort((x, y) -> Double.compare(x.rate(), y.rate()));
     return sorted.get(sorted.size() / 2);
+  }
+
+  private double[] commitLatencies;
+
+  /** Percentile of 200 one-row insert transactions (autocommit) on a scratch table, in ms. */
+  double commitLatency(int percentile) throws SQLException {
+    if (commitLatencies == null) {
+      try (Connection c = connect();
+          Statement s = c.createStatement()) {
+        s.execute("create table if not exists bench_commit_probe (id bigint)");
+        double[] ms = new double[200];
+        try (PreparedStatement ps =
+            c.prepareStatement("insert into bench_commit_probe (id) values (?)")) {
+          for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            ps.setLong(1, i);
+            ps.executeUpdate();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+          }
+        }
+        s.execute("drop table bench_commit_probe");
+        Arrays.sort(ms);
+        commitLatencies = ms;
+      }
+    }
+    return commitLatencies[
+        Math.min(commitLatencies.length - 1, percentile * commitLatencies.length / 100)];
+  }
+
+  String setting(String name) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement("select current_setting(?)")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
   }
 
   /** Commits per second while both systems only poll. */
@@ -740,17 +788,10 @@ public final class DispatchBench {
       return statements.stream().mapToLong(Stmt::calls).sum();
     }
 
-    long calls(String prefix) {
-      return statements.stream()
-          .filter(s -> s.query().trim().toLowerCase(Locale.ROOT).startsWith(prefix))
-          .mapToLong(Stmt::calls)
-          .sum();
-    }
-
     static String header() {
       return String.format(
           Locale.ROOT,
-          "%-9s %-36s %8s %9s %8s %8s %8s %8s %9s %9s",
+          "%-9s %-36s %8s %9s %8s %8s %8s %9s %9s",
           "round",
           "what",
           "stages",
@@ -758,7 +799,6 @@ public final class DispatchBench {
           "wtx/st",
           "cmt/st",
           "stmt/st",
-          "COMMIT/st",
           "cpu ms/st",
           "pg ms/st");
     }
@@ -766,7 +806,7 @@ public final class DispatchBench {
     String row() {
       return String.format(
           Locale.ROOT,
-          "%-9s %-36s %8d %9.0f %8.2f %8.2f %8.2f %9.2f %9.3f %9.3f",
+          "%-9s %-36s %8d %9.1f %8.2f %8.2f %8.2f %9.3f %9.3f",
           round,
           what,
           stages,
@@ -774,7 +814,6 @@ public final class DispatchBench {
           writeTxPerStage(),
           commitsPerStage(),
           calls() / (double) stages,
-          calls("commit") / (double) stages,
           cpuMs / stages,
           postgresCpuMs / stages);
     }
@@ -822,6 +861,15 @@ public final class DispatchBench {
     } catch (IOException e) {
       return "?";
     }
+  }
+
+  static String stringArg(String[] args, String name, String fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return fallback;
   }
 
   static int intArg(String[] args, String name, int fallback) {
