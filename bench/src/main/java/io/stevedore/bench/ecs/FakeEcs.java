@@ -192,6 +192,10 @@ public final class FakeEcs implements AutoCloseable {
     server.start();
   }
 
+  public Limits limits() {
+    return limits;
+  }
+
   /** Where to point an ECS client ({@code endpointOverride}). */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
