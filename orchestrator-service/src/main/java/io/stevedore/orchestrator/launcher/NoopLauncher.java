@@ -24,11 +24,10 @@ import org.jboss.logging.Logger;
  * events) can be measured alone ({@code bench/DispatchBench}). Selected with {@code
  * stevedore.orchestrator.launcher=noop}; never for real pipelines.
  *
- * <p>The "task" lives in the orchestrator's own process: {@link #launch} answers with this JVM's
- * pid and start time, so the dispatcher records the attempt RUNNING and then adopts it; the end
- * follows on a launcher thread. After a restart, an intent the launcher confirmed is {@link
- * Probe.Ended} (its task ended at once) and one it never confirmed is {@link Probe.NeverStarted}.
- * Thread-safe.
+ * <p>{@link #launch} answers a task ({@code noop:<attempt>}, no pid), so the dispatcher records the
+ * attempt RUNNING and then adopts it; the end follows on a launcher thread. After a restart, an
+ * intent the launcher confirmed is {@link Probe.Ended} (its task ended at once) and one it never
+ * confirmed is {@link Probe.NeverStarted}. Thread-safe.
  */
 @ApplicationScoped
 @Typed(NoopLauncher.class) // injected as Launcher through Launchers, which picks by configuration
@@ -51,8 +50,6 @@ public class NoopLauncher implements Launcher {
             t.setDaemon(true);
             return t;
           });
-  private final long pid = ProcessHandle.current().pid();
-  private final Instant processStart = ProcessHandle.current().info().startInstant().orElse(null);
 
   @PreDestroy
   void close() {
@@ -91,7 +88,7 @@ public class NoopLauncher implements Launcher {
 
   @Override
   public Started launch(LaunchIntent intent, LaunchSpec spec) {
-    return new Started(taskRef(intent), pid, processStart);
+    return new Started(taskRef(intent), null, null);
   }
 
   @Override
