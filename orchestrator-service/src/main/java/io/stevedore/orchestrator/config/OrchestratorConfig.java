@@ -15,6 +15,7 @@ public interface OrchestratorConfig {
   /**
    * What starts a stage's task: {@code local} runs the worker as a process on this machine, {@code
    * ecs} calls ECS RunTask. The same build serves both; only this setting and the endpoints differ.
+   * {@code noop} runs nothing (each task ends at once with exit 0): for benchmarks only.
    */
   @WithDefault("local")
   Launcher launcher();
@@ -133,7 +134,12 @@ public interface OrchestratorConfig {
     /** A worker process on this machine (local mode). */
     LOCAL,
     /** An ECS task (RunTask with a deterministic client token). */
-    ECS
+    ECS,
+    /**
+     * Nothing: every task ends at once with exit code 0. Only for measuring the orchestrator's own
+     * cost per stage (the dispatch benchmark) and for tests of the dispatcher.
+     */
+    NOOP
   }
 
   /**
