@@ -1,0 +1,336 @@
+package io.stevedore.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stevedore.testing.PostgresResource;
+import io.stevedore.testing.S3Resource;
+import io.stevedore.testing.SharedData;
+import io.stevedore.testing.SqsResource;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A validate stage end to end, with nothing played by the test: the packaged scheduler,
+ * orchestrator and validation-service run as processes against embedded Postgres, ElasticMQ and
+ * S3Proxy. A team registers a pipeline (a container stage, a validate stage, a container stage) on
+ * the scheduler and a suite on validation-service, submits a run over HTTP, and the real
+ * airports.csv is checked between the stages.
+ */
+class ValidateStageE2EIT {
+
+  static final String ADMIN = "e2e-admin-key-0123456789abcdef";
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final List<Process> PROCESSES = new ArrayList<>();
+
+  static Path base;
+  static int scheduler;
+  static int orchestrator;
+  static int validation;
+  static S3Client s3;
+
+  @BeforeAll
+  static void startTheServices() throws Exception {
+    base = Files.createDirectories(Path.of("target", "e2e", UUID.randomUUID().toString()));
+    s3 =
+        S3Client.builder()
+            .endpointOverride(URI.create(S3Resource.endpoint()))
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .httpClient(UrlConnectionHttpClient.create())
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(S3Resource.ACCESS_KEY, S3Resource.SECRET_KEY)))
+            .build();
+    for (String bucket : List.of("stevedore-stages", "stevedore-reports", "stevedore-quarantine")) {
+      if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
+        s3.createBucket(b -> b.bucket(bucket));
+      }
+    }
+    scheduler = freePort();
+    orchestrator = freePort();
+    validation = freePort();
+    start("scheduler-service", scheduler, List.of());
+    start(
+        "orchestrator-service",
+        orchestrator,
+        List.of(
+            "-Dstevedore.orchestrator.dispatcher.poll-interval=200ms",
+            "-Dstevedore.orchestrator.reconcile-interval=2s",
+            "-Dstevedore.orchestrator.local.logs-dir=" + base.resolve("stages").toAbsolutePath(),
+            "-Dstevedore.orchestrator.validation.format=csv",
+            "-Dstevedore.orchestrator.security-gate.mode=off"));
+    start(
+        "validation-service",
+        validation,
+        List.of(
+            "-Dquarkus.s3.endpoint-override=" + S3Resource.endpoint(),
+            "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + S3Resource.ACCESS_KEY,
+            "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key="
+                + S3Resource.SECRET_KEY));
+    for (int port : List.of(scheduler, orchestrator, validation)) {
+      Awaitility.await("service on port " + port + " ready (logs in " + base + ")")
+          .atMost(Duration.ofMinutes(4))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> status(port, "/q/health/ready") == 200);
+    }
+  }
+
+  @AfterAll
+  static void stopTheServices() throws InterruptedException {
+    for (Process p : PROCESSES) {
+      p.destroy();
+    }
+    for (Process p : PROCESSES) {
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  static void start(String module, int port, List<String> extra) throws IOException {
+    Path jar = Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+    assertThat(jar).as("packaged " + module).exists();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.add("-Dquarkus.http.port=" + port);
+    command.add("-Dquarkus.datasource.jdbc.url=" + PostgresResource.jdbcUrl());
+    command.add("-Dquarkus.datasource.username=" + PostgresResource.USER);
+    command.add("-Dquarkus.datasource.password=" + PostgresResource.PASSWORD);
+    command.add("-Dquarkus.sqs.endpoint-override=" + SqsResource.endpoint());
+    command.add(
+        "-Dquarkus.sqs.aws.credentials.static-provider.access-key-id=" + SqsResource.ACCESS_KEY);
+    command.add(
+        "-Dquarkus.sqs.aws.credentials.static-provider.secret-access-key="
+            + SqsResource.SECRET_KEY);
+    command.add("-Dquarkus.log.console.json.enabled=false");
+    command.add("-Dstevedore.auth.admin-key=" + ADMIN);
+    command.addAll(extra);
+    command.add("-jar");
+    command.add(jar.toString());
+    Process process =
+        new ProcessBuilder(command)
+            .directory(base.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(base.resolve(module + ".log").toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    PROCESSES.add(process);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static int status(int port, String path) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  static HttpResponse<String> call(
+      int port, String method, String path, String key, String contentType, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + key)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A new team and its API key, through the scheduler's admin API. */
+  static String teamKey(String team) throws Exception {
+    HttpResponse<String> created =
+        call(
+            scheduler,
+            "POST",
+            "/admin/teams",
+            ADMIN,
+            "application/json",
+            JSON.writeValueAsString(Map.of("name", team)));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    HttpResponse<String> key =
+        call(
+            scheduler,
+            "POST",
+            "/admin/teams/" + team + "/keys",
+            ADMIN,
+            "application/json",
+            "{\"description\":\"e2e\"}");
+    assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+    return JSON.readTree(key.body()).get("key").asText();
+  }
+
+  static String suite(String name, String corrections) {
+    return "dataset: airports\nformat: csv\nallowExtraColumns: true\ncsv: {nullString: \"NA\"}\n"
+        + "checks:\n"
+        + "  - {type: completeness, column: state}\n"
+        + "  - {type: range, column: latitude, min: -90, max: 90}\n"
+        + (corrections == null ? "" : corrections);
+  }
+
+  static String pipeline(String team, String name, String suite, String onFail) {
+    return "name: "
+        + name
+        + "\nteam: "
+        + team
+        + "\nstages:\n"
+        + "  - id: make\n    type: container\n    image: stevedore/e2e\n"
+        + "    command: [\"sh\", \"-c\", \"sleep 4\"]\n"
+        + "  - id: check\n    type: validate\n    suite: "
+        + suite
+        + "\n    dependsOn: [make]\n    onFail: "
+        + onFail
+        + "\n"
+        + "  - id: publish\n    type: container\n    image: stevedore/e2e\n"
+        + "    dependsOn: [check]\n    command: [\"sh\", \"-c\", \"exit 0\"]\n";
+  }
+
+  /** Registers the suite and the pipeline, submits a run, uploads airports.csv as make's output. */
+  static JsonNode runToTheEnd(String team, String key, String suiteYaml, String onFail)
+      throws Exception {
+    String suiteName = "airports-" + onFail;
+    HttpResponse<String> suite =
+        call(
+            validation,
+            "POST",
+            "/api/v1/suites?name=" + suiteName,
+            key,
+            "application/yaml",
+            suiteYaml);
+    assertThat(suite.statusCode()).as(suite.body()).isEqualTo(201);
+    String pipelineName = "airports-" + onFail;
+    HttpResponse<String> pipeline =
+        call(
+            scheduler,
+            "POST",
+            "/api/v1/pipelines",
+            key,
+            "application/yaml",
+            pipeline(team, pipelineName, suiteName, onFail));
+    assertThat(pipeline.statusCode()).as(pipeline.body()).isEqualTo(201);
+    HttpResponse<String> submitted =
+        call(
+            scheduler,
+            "POST",
+            "/api/v1/pipelines/" + pipelineName + "/runs",
+            key,
+            "application/json",
+            "{}");
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+    String runId = JSON.readTree(submitted.body()).get("id").asText();
+    // What the make stage would have written: its output prefix in the stages bucket.
+    s3.putObject(
+        b -> b.bucket("stevedore-stages").key("runs/" + runId + "/make/airports.csv"),
+        RequestBody.fromFile(SharedData.file("airports.csv")));
+    JsonNode[] run = new JsonNode[1];
+    Awaitility.await("run " + runId + " ends (logs in " + base + ")")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              HttpResponse<String> got =
+                  call(scheduler, "GET", "/api/v1/runs/" + runId, key, null, null);
+              run[0] = JSON.readTree(got.body());
+              return List.of("SUCCEEDED", "FAILED").contains(run[0].path("status").asText());
+            });
+    return run[0];
+  }
+
+  static JsonNode stage(JsonNode run, String id) {
+    JsonNode last = null;
+    for (JsonNode stage : run.get("stages")) {
+      if (stage.get("stageId").asText().equals(id)) {
+        last = stage;
+      }
+    }
+    return last;
+  }
+
+  @Test
+  void aFailingCheckStopsTheRunBeforeTheNextStage() throws Exception {
+    String team = "e2e-stop-" + UUID.randomUUID().toString().substring(0, 6);
+    JsonNode run = runToTheEnd(team, teamKey(team), suite("airports", null), "stop");
+    assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("FAILED");
+    JsonNode check = stage(run, "check");
+    assertThat(check.get("status").asText()).isEqualTo("FAILED");
+    assertThat(check.get("failureClass").asText()).isEqualTo("USER_ERROR");
+    assertThat(check.get("reason").asText())
+        .startsWith("validation FAIL, quality score")
+        .contains("failed checks: completeness(state)")
+        .contains("report s3://stevedore-reports/");
+    assertThat(stage(run, "make").get("status").asText()).isEqualTo("SUCCEEDED");
+    assertThat(stage(run, "publish").get("status").asText()).isEqualTo("SKIPPED");
+  }
+
+  @Test
+  void quarantineSetsTheBadRowsAsideAndTheRunGoesOn() throws Exception {
+    String team = "e2e-quar-" + UUID.randomUUID().toString().substring(0, 6);
+    String corrections =
+        "corrections:\n  - {type: dropInvalid, checks: [\"completeness(state)\"]}\n";
+    JsonNode run = runToTheEnd(team, teamKey(team), suite("airports", corrections), "quarantine");
+    assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("SUCCEEDED");
+    String reason = stage(run, "check").get("reason").asText();
+    assertThat(reason).contains("validation FAIL").contains("onFail: quarantine: ");
+    assertThat(stage(run, "publish").get("status").asText()).isEqualTo("SUCCEEDED");
+    String runId = run.get("id").asText();
+    List<S3Object> corrected =
+        s3.listObjectsV2(b -> b.bucket("stevedore-stages").prefix("runs/" + runId + "/check/"))
+            .contents();
+    assertThat(corrected).as("corrected data under the validate stage's prefix").isNotEmpty();
+    assertThat(reason)
+        .contains("the next stages read s3://stevedore-stages/runs/" + runId + "/check/");
+  }
+}
