@@ -83,6 +83,13 @@ public interface OrchestratorConfig {
   @WithDefault("10m")
   Duration pendingLimit();
 
+  /**
+   * How often the dispatcher runs the watchdog (its three queries), at most; it needs no more than
+   * a fraction of the limits above.
+   */
+  @WithDefault("5s")
+  Duration watchdogInterval();
+
   /** Where the logs of ECS attempts are read (CloudWatch Logs, awslogs driver). */
   Logs logs();
 
