@@ -15,6 +15,7 @@ public interface OrchestratorConfig {
   /**
    * What starts a stage's task: {@code local} runs the worker as a process on this machine, {@code
    * ecs} calls ECS RunTask. The same build serves both; only this setting and the endpoints differ.
+   * {@code noop} runs nothing (each task ends at once with exit 0): for benchmarks only.
    */
   @WithDefault("local")
   Launcher launcher();
@@ -27,6 +28,9 @@ public interface OrchestratorConfig {
 
   /** The dispatcher loop that admits runs and claims due stage attempts. */
   Dispatcher dispatcher();
+
+  /** The ECS launcher ({@code launcher=ecs}); ignored by the local launcher. */
+  Ecs ecs();
 
   /**
    * How often the reconciler compares the stage attempts it believes are running with what the
@@ -137,7 +141,12 @@ public interface OrchestratorConfig {
     /** A worker process on this machine (local mode). */
     LOCAL,
     /** An ECS task (RunTask with a deterministic client token). */
-    ECS
+    ECS,
+    /**
+     * Nothing: every task ends at once with exit code 0. Only for measuring the orchestrator's own
+     * cost per stage (the dispatch benchmark) and for tests of the dispatcher.
+     */
+    NOOP
   }
 
   /**
@@ -272,5 +281,89 @@ public interface OrchestratorConfig {
     /** Format of stage outputs. */
     @WithDefault("parquet")
     String format();
+  }
+
+  /**
+   * The ECS launcher: where tasks run, which task definition runs which image, and how fast the ECS
+   * API may be called.
+   */
+  interface Ecs {
+    /** The cluster (name or ARN) tasks are started in. */
+    @WithDefault("stevedore")
+    String cluster();
+
+    /** The AWS region of the ECS API. */
+    @WithDefault("us-east-1")
+    String region();
+
+    /** Subnets of the tasks' network interfaces (awsvpc). */
+    Optional<List<String>> subnets();
+
+    /** Security groups of the tasks' network interfaces. */
+    Optional<List<String>> securityGroups();
+
+    /** Whether tasks get a public IP (only for public subnets without a NAT gateway). */
+    @WithDefault("false")
+    boolean assignPublicIp();
+
+    /**
+     * Capacity providers, tried in order: RunTask goes to the first; when ECS answers with a
+     * capacity failure ({@code RESOURCE:*}, "Capacity is unavailable at this time") the next one is
+     * tried with the same attempt. Empty: {@link #launchType()} without a strategy.
+     */
+    @WithDefault("FARGATE_SPOT,FARGATE")
+    List<String> capacityProviders();
+
+    /** The launch type used when no capacity providers are configured. */
+    @WithDefault("FARGATE")
+    String launchType();
+
+    /**
+     * Task definitions (family, family:revision or ARN) of container stages, by image name (without
+     * tag): {@code stevedore.orchestrator.ecs.task-definitions."my/image"=my-job:3}.
+     */
+    Map<String, String> taskDefinitions();
+
+    /** The task definition of the built-in stage types (the etl-worker image). */
+    @WithDefault("stevedore-etl-worker")
+    String workerTaskDefinition();
+
+    /** The name of the container in every task definition that the overrides apply to. */
+    @WithDefault("main")
+    String containerName();
+
+    /** Extra environment of every task (merged under the stage's own {@code env}). */
+    Map<String, String> env();
+
+    /** RunTask (and StartTask): ECS's task launch bucket and the Fargate task launch rate. */
+    @WithDefault("100")
+    int runTaskBurst();
+
+    /** Sustained RunTask calls per second. */
+    @WithDefault("20")
+    int runTaskRate();
+
+    /** DescribeTasks, ListTasks and StopTask: burst of ECS's task read/modify buckets. */
+    @WithDefault("100")
+    int apiBurst();
+
+    /** Sustained DescribeTasks, ListTasks and StopTask calls per second. */
+    @WithDefault("20")
+    int apiRate();
+
+    /**
+     * Attempts of one ECS call that is throttled ({@code ThrottlingException}, "Rate exceeded") or
+     * fails in transit, with exponential backoff and full jitter between them.
+     */
+    @WithDefault("8")
+    int maxCallAttempts();
+
+    /** The first backoff of a retried ECS call; it doubles with every attempt. */
+    @WithDefault("100ms")
+    Duration callBackoff();
+
+    /** The longest backoff between two attempts of one ECS call. */
+    @WithDefault("5s")
+    Duration maxCallBackoff();
   }
 }

@@ -28,6 +28,8 @@ import java.util.Optional;
  *   <li>other start failures ({@code TaskFailedToStart}, {@code ResourceInitializationError},
  *       {@code CannotStartContainerError}, {@code AGENT}, network interface timeouts): {@code
  *       PLATFORM}
+ *   <li>stopped from outside ({@code UserInitiated} without the orchestrator's timeout, {@code
+ *       ServiceSchedulerInitiated}): {@code PLATFORM}
  *   <li>a non-zero exit code of the essential container: {@code USER_ERROR}
  *   <li>exit code 0: not a failure; no exit code at all: {@code PLATFORM}
  * </ol>
@@ -106,6 +108,11 @@ public final class FailureClassifier {
         || text.contains("agent")
         || text.contains("network interface")
         || text.contains("internalerror")) {
+      return Optional.of(FailureClass.PLATFORM);
+    }
+    if (code.equals("userinitiated") || code.equals("serviceschedulerinitiated")) {
+      // Stopped from outside (StopTask by someone else, a service scale-in): whatever the exit code
+      // of the SIGTERM, the stage's code did not fail.
       return Optional.of(FailureClass.PLATFORM);
     }
     if (exit == null) {

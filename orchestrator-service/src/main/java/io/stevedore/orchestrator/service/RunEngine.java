@@ -70,6 +70,7 @@ import org.jboss.logging.Logger;
 public class RunEngine {
 
   private static final Logger LOG = Logger.getLogger(RunEngine.class);
+  private static final String LOCAL = "LOCAL";
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
   private static final DateTimeFormatter DAY_NODASH = DateTimeFormatter.ofPattern("yyyyMMdd");
 
@@ -594,9 +595,12 @@ public class RunEngine {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public List<Claim> claim(int limit) {
     Instant now = clock.instant();
-    int cpuFree = config.localCapacity().cpu();
-    int memoryFree = config.localCapacity().memory();
-    for (StageRunStore.InFlight held : stages.capacityHolders(launcher.name())) {
+    // Only the local launcher has a capacity of its own; ECS answers capacity failures itself.
+    boolean local = LOCAL.equals(launcher.name());
+    int cpuFree = local ? config.localCapacity().cpu() : Integer.MAX_VALUE;
+    int memoryFree = local ? config.localCapacity().memory() : Integer.MAX_VALUE;
+    for (StageRunStore.InFlight held :
+        local ? stages.capacityHolders(launcher.name()) : List.<StageRunStore.InFlight>of()) {
       Resources r =
           resources(
               specs.version(held.pipelineId(), held.pipelineVersion()).spec(), held.stageId());
@@ -617,8 +621,9 @@ public class RunEngine {
       }
       Resources need = stage.resources();
       boolean neverFits =
-          need.cpu() > config.localCapacity().cpu()
-              || need.memory() > config.localCapacity().memory();
+          local
+              && (need.cpu() > config.localCapacity().cpu()
+                  || need.memory() > config.localCapacity().memory());
       if (!neverFits && (need.cpu() > cpuFree || need.memory() > memoryFree)) {
         String why =
             "waiting for "
@@ -732,7 +737,7 @@ public class RunEngine {
 
   /** Where the output of a run's stage is, for the stages that read it. */
   private String inputUri(RunRow run, String stageId) {
-    return validations.defaultOutput(run, stageId);
+    return validations.inputUri(run, stageId);
   }
 
   /**
@@ -763,7 +768,11 @@ public class RunEngine {
             .spec()
             .stage(attempt.stageId())
             .orElseThrow();
-    finish(run, attempt, ValidationOutcome.of(stage.onFail(), result), now);
+    StopInfo stop = ValidationOutcome.of(stage.onFail(), result);
+    if (FailureClassifier.classify(stop).isEmpty()) {
+      validations.recordOutputs(run, attempt, stage, result, now);
+    }
+    finish(run, attempt, stop, now);
   }
 
   /**
@@ -818,6 +827,12 @@ public class RunEngine {
     return true;
   }
 
+  /** Records a task's status as the launcher saw it (for the watchdog and the API). */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void taskStatus(UUID stageRunId, String status, Instant at) {
+    intents.taskStatus(stageRunId, status, at);
+  }
+
   /** Whether the attempt may still be launched (it was not cancelled meanwhile). */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean stillLaunching(UUID stageRunId) {
@@ -863,7 +878,8 @@ public class RunEngine {
       } else {
         String image = stage.image() == null ? "" : stage.image().replaceFirst(":[^/:]*$", "");
         String shell = config.local().images().get(image);
-        if (shell == null) {
+        // Without a command, an ECS task runs the image's own; only a local one needs a mapping.
+        if (shell == null && LOCAL.equals(launcher.name())) {
           throw new IllegalArgumentException(
               "no local command for image '"
                   + stage.image()
@@ -871,13 +887,17 @@ public class RunEngine {
                   + image
                   + "\" or give the stage a command");
         }
-        command.addAll(List.of(config.local().shell(), "-c", Templates.render(shell, values)));
+        if (shell != null) {
+          command.addAll(List.of(config.local().shell(), "-c", Templates.render(shell, values)));
+        }
       }
     } else {
       command.addAll(config.local().workerCommand());
       command.add(stage.type().name().toLowerCase());
     }
-    Map<String, String> env = new LinkedHashMap<>(config.local().env());
+    Map<String, String> env =
+        new LinkedHashMap<>(
+            LOCAL.equals(launcher.name()) ? config.local().env() : config.ecs().env());
     stage.env().forEach((k, v) -> env.put(k, Templates.render(v, values)));
     env.putAll(taskEnvironment.of(run.id(), stage));
     env.put("STEVEDORE_RUN_ID", run.id().toString());
@@ -893,8 +913,21 @@ public class RunEngine {
     env.put("STEVEDORE_MEMORY", Integer.toString(stage.resources().memory()));
     env.put("STEVEDORE_STAGE_SPEC", json(stage));
     env.put("STEVEDORE_PARAMS", json(parameters(run, spec)));
+    List<String> taskCommand = new ArrayList<>();
+    if (stage.type() == StageType.CONTAINER) {
+      stage.command().forEach(c -> taskCommand.add(Templates.render(c, values)));
+    } else {
+      taskCommand.add(stage.type().name().toLowerCase());
+    }
     return new LaunchSpec(
-        attempt.id(), command, env, stage.resources().cpu(), stage.resources().memory());
+        attempt.id(),
+        command,
+        env,
+        stage.resources().cpu(),
+        stage.resources().memory(),
+        stage.type() == StageType.CONTAINER ? stage.image() : null,
+        stage.type().name().toLowerCase(),
+        taskCommand);
   }
 
   private Map<String, String> parameters(RunRow run, PipelineSpec spec) {
