@@ -110,9 +110,11 @@ public interface OrchestratorConfig {
     @WithDefault("stevedore")
     String streamPrefix();
 
-    /** The name of the stage container in the task definitions. */
-    @WithDefault("stage")
-    String containerName();
+    /**
+     * The name of the stage container in the task definitions, as it appears in the stream name;
+     * default: {@code ecs.container-name}.
+     */
+    Optional<String> containerName();
 
     /**
      * GetLogEvents calls per second this orchestrator makes at most (token bucket; the account
