@@ -87,6 +87,13 @@ public interface OrchestratorConfig {
   @WithDefault("10m")
   Duration pendingLimit();
 
+  /**
+   * How often the dispatcher runs the watchdog (its three queries), at most; it needs no more than
+   * a fraction of the limits above.
+   */
+  @WithDefault("5s")
+  Duration watchdogInterval();
+
   /** Where the logs of ECS attempts are read (CloudWatch Logs, awslogs driver). */
   Logs logs();
 
@@ -103,9 +110,11 @@ public interface OrchestratorConfig {
     @WithDefault("stevedore")
     String streamPrefix();
 
-    /** The name of the stage container in the task definitions. */
-    @WithDefault("stage")
-    String containerName();
+    /**
+     * The name of the stage container in the task definitions, as it appears in the stream name;
+     * default: {@code ecs.container-name}.
+     */
+    Optional<String> containerName();
 
     /**
      * GetLogEvents calls per second this orchestrator makes at most (token bucket; the account

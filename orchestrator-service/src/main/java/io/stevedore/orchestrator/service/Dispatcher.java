@@ -117,7 +117,7 @@ public class Dispatcher {
     for (LaunchIntent overdue : intents.overdue(now)) {
       engine.timeOut(overdue.stageRunId());
     }
-    watchdog.check(now);
+    watchdog.checkIfDue(now);
     List<RunEngine.Claim> claims;
     do {
       claims = engine.claim(config.dispatcher().batchSize());

@@ -275,7 +275,9 @@ public class StageLogs {
       return null;
     }
     return CloudWatchLogReader.streamOf(
-        config.logs().streamPrefix(), config.logs().containerName(), intent.taskRef());
+        config.logs().streamPrefix(),
+        config.logs().containerName().orElse(config.ecs().containerName()),
+        intent.taskRef());
   }
 
   private CloudWatchLogReader.Page ecsTail(LaunchIntent intent, int lines) {

@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Stops attempts that went silent or never got going, so that their stage is retried (up to its
- * attempts) instead of hanging until its timeout. Run by the dispatcher on each pass.
+ * attempts) instead of hanging until its timeout. Run by the dispatcher's thread, every {@code
+ * watchdog-interval} at most.
  *
  * <ul>
  *   <li>a RUNNING attempt whose worker sent a heartbeat, but none for {@code heartbeat-timeout}:
@@ -32,11 +33,23 @@ public class Watchdog {
   private final WatchdogStore store;
   private final RunEngine engine;
   private final OrchestratorConfig config;
+  private Instant lastCheck = Instant.EPOCH;
 
   Watchdog(WatchdogStore store, RunEngine engine, OrchestratorConfig config) {
     this.store = store;
     this.engine = engine;
     this.config = config;
+  }
+
+  /**
+   * Runs a round if {@code watchdog-interval} has passed since the last (the dispatcher's call).
+   */
+  int checkIfDue(Instant now) {
+    if (Duration.between(lastCheck, now).compareTo(config.watchdogInterval()) < 0) {
+      return 0;
+    }
+    lastCheck = now;
+    return check(now);
   }
 
   /** One round; returns how many attempts were stopped. */

@@ -83,7 +83,7 @@ class EcsStageLogTest {
     } catch (ResourceAlreadyExistsException e) {
       // created by an earlier test of this JVM
     }
-    String stream = "stevedore/stage/" + taskId;
+    String stream = "stevedore/main/" + taskId; // the default ecs.container-name
     logs.createLogStream(r -> r.logGroupName("/stevedore/stages").logStreamName(stream));
     long start = System.currentTimeMillis() - 60_000;
     logs.putLogEvents(

@@ -8,12 +8,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP server on 127.0.0.1 (the JDK's) that receives alert webhooks, configured as {@code
- * stevedore.alerts.webhooks}. It answers 503 to the next {@link #FAIL_NEXT} requests, then 204.
+ * stevedore.alerts.webhooks}. It answers 503 to the first request whose body contains a string of
+ * {@link #FAIL_ONCE} (a run id), 204 to all others.
  */
 public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
 
@@ -21,7 +23,7 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
   public record Received(String alertId, String attempt, String body, int answered) {}
 
   static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
-  static final AtomicInteger FAIL_NEXT = new AtomicInteger();
+  static final Set<String> FAIL_ONCE = ConcurrentHashMap.newKeySet();
 
   private HttpServer server;
 
@@ -39,7 +41,12 @@ public class WebhookReceiver implements QuarkusTestResourceLifecycleManager {
           try (InputStream in = exchange.getRequestBody()) {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
           }
-          int status = FAIL_NEXT.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 503 : 204;
+          int status = 204;
+          for (String key : FAIL_ONCE) {
+            if (body.contains(key) && FAIL_ONCE.remove(key)) {
+              status = 503;
+            }
+          }
           RECEIVED.add(
               new Received(
                   exchange.getRequestHeaders().getFirst("X-Stevedore-Alert-Id"),
