@@ -33,6 +33,10 @@ SERVICES=(
 # Buckets the services and the worker use locally (S3Proxy, filesystem backend under data/s3).
 BUCKETS=(stevedore-stages stevedore-quarantine stevedore-reports raw lake)
 
+# Keys generated once per state directory (mode 600, never printed): the bootstrap admin key and
+# the orchestrator's service key for security-gate, passed to the services as environment.
+SECRETS_FILE="$STATE_DIR/secrets.env"
+
 S3_ACCESS_KEY=stevedore-local
 S3_SECRET_KEY=stevedore-local-secret
 
@@ -192,6 +196,40 @@ log_excerpt() {
   done
 }
 
+# Creates $SECRETS_FILE on first use; exports the services' key settings from it.
+load_secrets() {
+  if [[ ! -f "$SECRETS_FILE" ]]; then
+    mkdir -p "$STATE_DIR"
+    (
+      umask 077
+      {
+        printf 'STEVEDORE_AUTH_ADMIN_KEY=%s\n' "admin-$(random_hex 24)"
+        printf 'ORCHESTRATOR_SERVICE_KEY=%s\n' "svc-orchestrator-$(random_hex 24)"
+      } >"$SECRETS_FILE"
+    )
+  fi
+  local admin service
+  admin="$(sed -n 's/^STEVEDORE_AUTH_ADMIN_KEY=//p' "$SECRETS_FILE")"
+  service="$(sed -n 's/^ORCHESTRATOR_SERVICE_KEY=//p' "$SECRETS_FILE")"
+  [[ -n "$admin" && -n "$service" ]] || die "$SECRETS_FILE is incomplete; delete it to make new keys"
+  export STEVEDORE_AUTH_ADMIN_KEY="$admin"
+  # security-gate knows the orchestrator's key by its SHA-256 only.
+  STEVEDORE_AUTH_SERVICE_KEYS_ORCHESTRATOR="$(printf '%s' "$service" | sha256_hex)"
+  export STEVEDORE_AUTH_SERVICE_KEYS_ORCHESTRATOR
+  export STEVEDORE_ORCHESTRATOR_SECURITY_GATE_API_KEY="$service"
+  export STEVEDORE_ORCHESTRATOR_SECURITY_GATE_URL="${STEVEDORE_ORCHESTRATOR_SECURITY_GATE_URL:-http://127.0.0.1:8086}"
+}
+
+random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+
+sha256_hex() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum | cut -d' ' -f1
+  else
+    shasum -a 256 | cut -d' ' -f1
+  fi
+}
+
 print_urls() {
   local entry port
   say ""
@@ -207,4 +245,5 @@ print_urls() {
   say "  sqs:           http://127.0.0.1:$SQS_PORT  (ElasticMQ, region us-east-1, any credentials)"
   say "  s3:            http://127.0.0.1:$S3_PORT  (S3Proxy, path-style, $S3_ACCESS_KEY / $S3_SECRET_KEY)"
   say "  logs:          $LOG_DIR/"
+  say "  keys:          $SECRETS_FILE  (the admin key creates teams: POST /admin/teams on the scheduler)"
 }

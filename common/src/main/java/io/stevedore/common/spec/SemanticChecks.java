@@ -90,6 +90,14 @@ final class SemanticChecks {
     for (int i = 0; i < stages.size(); i++) {
       JsonNode stage = stages.get(i);
       JsonNode dependsOn = stage.path("dependsOn");
+      int inputs = dependsOn.isArray() ? dependsOn.size() : 0;
+      if ("validate".equals(stage.path("type").asText()) && inputs != 1) {
+        problems.add(
+            new SpecProblem(
+                "stages[" + i + "].dependsOn",
+                "a validate stage checks the output of exactly one stage; it depends on " + inputs,
+                dependsOn.isArray() ? dependsOn.toString() : null));
+      }
       if (!dependsOn.isArray()) {
         continue;
       }

@@ -141,6 +141,21 @@ class InvalidSpecsTest {
             """,
             "stages[3].dependsOn[0] | unknown stage 'extract-flight'"),
         invalid(
+            "rejectsValidateStageWithoutExactlyOneInput",
+            """
+            name: p
+            team: t
+            stages:
+              - { id: a, type: extract, source: { kind: s3, uri: "s3://b/k", format: parquet } }
+              - { id: b, type: extract, source: { kind: s3, uri: "s3://b/j", format: parquet } }
+              - { id: v, type: validate, suite: s, dependsOn: [a, b] }
+              - { id: w, type: validate, suite: s }
+            """,
+            "stages[2].dependsOn | a validate stage checks the output of exactly one stage; it"
+                + " depends on 2",
+            "stages[3].dependsOn | a validate stage checks the output of exactly one stage; it"
+                + " depends on 0"),
+        invalid(
             "rejectsCycleInStages",
             """
             name: p
@@ -272,7 +287,7 @@ class InvalidSpecsTest {
             stages:
               - { id: e, type: extract }
               - { id: t, type: transform }
-              - { id: v, type: validate }
+              - { id: v, type: validate, dependsOn: [t] }
               - { id: l, type: load }
               - { id: c, type: container }
             """,

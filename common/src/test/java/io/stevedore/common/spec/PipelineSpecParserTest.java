@@ -247,7 +247,7 @@ class PipelineSpecParserTest {
                 team: t
                 stages:
                   - { id: a, type: transform, sql: select 1, dependsOn: [extract-flight] }
-                  - { id: b, type: validate }
+                  - { id: b, type: validate, dependsOn: [a] }
                 """)
             .problems();
 

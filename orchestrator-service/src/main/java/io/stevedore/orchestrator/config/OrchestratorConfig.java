@@ -2,6 +2,7 @@ package io.stevedore.orchestrator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,12 @@ public interface OrchestratorConfig {
    */
   @WithDefault("cost")
   List<String> runEventSubscribers();
+
+  /** The security gate, asked before every launch of an image. */
+  SecurityGate securityGate();
+
+  /** Validate stages, answered by validation-service over SQS. */
+  Validation validation();
 
   /** Where stage tasks run. */
   enum Launcher {
@@ -136,6 +143,72 @@ public interface OrchestratorConfig {
      * RunTask waits for the API and one thread alone stays far below the task launch rate.
      */
     Optional<Integer> launchThreads();
+  }
+
+  /**
+   * The security-gate hook: before a stage's image is launched, the orchestrator asks security-gate
+   * ({@code POST /api/v1/admissions}) for the verdict on it under the team's policy, and records
+   * the answer ({@code GET /api/v1/runs/{id}/gate-decisions}).
+   */
+  interface SecurityGate {
+    /**
+     * {@code enforce}: a {@code fail} verdict refuses the launch (the stage fails, class
+     * USER_ERROR, with the findings in its reason); {@code warn}: the verdict is recorded and
+     * logged and the launch goes on; {@code off}: the gate is not asked.
+     */
+    @WithDefault("warn")
+    GateMode mode();
+
+    /**
+     * security-gate's base URL ({@code http://127.0.0.1:8086}). Absent: no gate is asked; every
+     * launch is recorded as NOT_ASKED and allowed, with a warning in the log.
+     */
+    Optional<URI> url();
+
+    /**
+     * The orchestrator's service key for security-gate (the gate knows it by its SHA-256 in {@code
+     * stevedore.auth.service-keys.orchestrator}). Give it as {@code
+     * STEVEDORE_ORCHESTRATOR_SECURITY_GATE_API_KEY}; it is never logged.
+     */
+    Optional<String> apiKey();
+
+    /** How long one call to the gate may take. */
+    @WithDefault("10s")
+    Duration timeout();
+
+    /** How long a verdict is reused for the same team and image without asking again. */
+    @WithDefault("5m")
+    Duration cacheTtl();
+
+    /**
+     * With {@code enforce}: whether a launch is refused when the gate cannot give a verdict
+     * (unreachable, or the image cannot be read). Such a refusal is retried under the stage's retry
+     * policy (class PLATFORM).
+     */
+    @WithDefault("false")
+    boolean refuseUnknown();
+  }
+
+  /** Modes of the security-gate hook. */
+  enum GateMode {
+    ENFORCE,
+    WARN,
+    OFF
+  }
+
+  /** Validate stages. */
+  interface Validation {
+    /**
+     * Bucket of stage outputs: a validate stage checks {@code s3://<bucket>/runs/<run>/<input>/}
+     * unless its input stage reported another output; corrected data of {@code onFail: quarantine}
+     * goes under {@code s3://<bucket>/runs/<run>/<validate stage>/corrected/}.
+     */
+    @WithDefault("stevedore-stages")
+    String stagesBucket();
+
+    /** Format of stage outputs. */
+    @WithDefault("parquet")
+    String format();
   }
 
   /**

@@ -11,6 +11,9 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>stopped by the orchestrator for its timeout: {@code TIMEOUT}
+ *   <li>the orchestrator's own {@code Stevedore*} stop codes (security gate refusal, validation):
+ *       success with exit code 0, {@code PLATFORM} when no gate verdict could be had, else {@code
+ *       USER_ERROR}
  *   <li>{@code SpotInterruption} / {@code TerminationNotice}, "Spot Task was interrupted": {@code
  *       SPOT_INTERRUPTED}
  *   <li>{@code OutOfMemoryError} or exit code 137: {@code OUT_OF_MEMORY}
@@ -41,6 +44,18 @@ public final class FailureClassifier {
     String code = lower(stop.stopCode());
     String text = lower(stop.stoppedReason()) + " | " + lower(stop.containerReason());
     Integer exit = stop.exitCode();
+
+    if (code.startsWith("stevedore")) {
+      // The orchestrator's own stops (security gate, validation): success with exit code 0; a
+      // gate that gave no verdict is PLATFORM (retried as the stage allows); the rest USER_ERROR.
+      if (exit != null && exit == 0) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          code.equals("stevedoresecuritygateunavailable")
+              ? FailureClass.PLATFORM
+              : FailureClass.USER_ERROR);
+    }
 
     if (code.equals("spotinterruption")
         || code.equals("terminationnotice")

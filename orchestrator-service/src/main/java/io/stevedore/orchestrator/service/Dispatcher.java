@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.stevedore.common.store.SchemaMigrator;
 import io.stevedore.orchestrator.config.OrchestratorConfig;
 import io.stevedore.orchestrator.domain.StopInfo;
+import io.stevedore.orchestrator.gate.Gatekeeper;
 import io.stevedore.orchestrator.launcher.LaunchException;
 import io.stevedore.orchestrator.launcher.LaunchSpec;
 import io.stevedore.orchestrator.launcher.Launcher;
@@ -44,6 +45,7 @@ public class Dispatcher {
   private final OrchestratorConfig config;
   private final Wakeup wakeup;
   private final Clock clock;
+  private final Gatekeeper gatekeeper;
   private volatile boolean running;
   private Thread thread;
   private Instant lastReconcile = Instant.EPOCH;
@@ -55,13 +57,15 @@ public class Dispatcher {
       LaunchIntentStore intents,
       OrchestratorConfig config,
       Wakeup wakeup,
-      Clock clock) {
+      Clock clock,
+      Gatekeeper gatekeeper) {
     this.engine = engine;
     this.launcher = launcher;
     this.intents = intents;
     this.config = config;
     this.wakeup = wakeup;
     this.clock = clock;
+    this.gatekeeper = gatekeeper;
   }
 
   void onStart(@Observes @Priority(SchemaMigrator.PRIORITY + 20) StartupEvent event) {
@@ -174,6 +178,14 @@ public class Dispatcher {
     }
     if (!engine.stillLaunching(intent.stageRunId())) {
       return;
+    }
+    if (gatekeeper.enabled()) {
+      Optional<StopInfo> refused =
+          engine.gateSubject(intent.stageRunId()).flatMap(gatekeeper::check);
+      if (refused.isPresent()) {
+        engine.complete(intent.stageRunId(), refused.get());
+        return;
+      }
     }
     Started started;
     try {

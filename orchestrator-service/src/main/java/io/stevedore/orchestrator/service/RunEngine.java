@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.common.contract.RunRequest;
+import io.stevedore.common.contract.ValidationResult;
 import io.stevedore.common.spec.PipelineSpec;
 import io.stevedore.common.spec.PipelineSpec.FailureClass;
 import io.stevedore.common.spec.PipelineSpec.Resources;
@@ -17,6 +18,7 @@ import io.stevedore.orchestrator.domain.RunStatus;
 import io.stevedore.orchestrator.domain.StageStatus;
 import io.stevedore.orchestrator.domain.StopInfo;
 import io.stevedore.orchestrator.domain.Templates;
+import io.stevedore.orchestrator.gate.GateSubject;
 import io.stevedore.orchestrator.launcher.LaunchSpec;
 import io.stevedore.orchestrator.launcher.Launcher;
 import io.stevedore.orchestrator.launcher.Started;
@@ -27,6 +29,8 @@ import io.stevedore.orchestrator.store.RunStore;
 import io.stevedore.orchestrator.store.SpecStore;
 import io.stevedore.orchestrator.store.StageRunRow;
 import io.stevedore.orchestrator.store.StageRunStore;
+import io.stevedore.orchestrator.validation.ValidationOutcome;
+import io.stevedore.orchestrator.validation.ValidationStages;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -81,6 +85,7 @@ public class RunEngine {
   private final OrchestratorConfig config;
   private final Launcher launcher;
   private final ObjectMapper mapper;
+  private final ValidationStages validations;
 
   RunEngine(
       RunStore runs,
@@ -93,7 +98,8 @@ public class RunEngine {
       Clock clock,
       OrchestratorConfig config,
       Launcher launcher,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      ValidationStages validations) {
     this.runs = runs;
     this.stages = stages;
     this.intents = intents;
@@ -105,6 +111,7 @@ public class RunEngine {
     this.config = config;
     this.launcher = launcher;
     this.mapper = mapper;
+    this.validations = validations;
   }
 
   // ---------------------------------------------------------------- run requests
@@ -203,7 +210,7 @@ public class RunEngine {
             attempt.launcher(),
             attempt.startedAt(),
             now);
-        intents.find(attempt.id()).ifPresent(toStop::add);
+        intents.find(attempt.id()).filter(RunEngine::isTask).ifPresent(toStop::add);
       }
     }
     runs.markEnded(runId, RunStatus.CANCELLED, why, now);
@@ -378,7 +385,7 @@ public class RunEngine {
         attempt,
         new StopInfo("UserInitiated", "exceeded its timeout of " + timeout, null, null, true),
         now);
-    intent.ifPresent(i -> afterCommit.run(() -> launcher.stop(i)));
+    intent.filter(RunEngine::isTask).ifPresent(i -> afterCommit.run(() -> launcher.stop(i)));
   }
 
   private void finish(RunRow run, StageRunRow attempt, StopInfo stop, Instant now) {
@@ -386,7 +393,11 @@ public class RunEngine {
     Stage stage = spec.stage(attempt.stageId()).orElseThrow();
     Optional<FailureClass> failure = FailureClassifier.classify(stop);
     if (failure.isEmpty()) {
-      stages.end(attempt.id(), StageStatus.SUCCEEDED, null, null, stop.exitCode(), now);
+      String note =
+          stop.stopCode() != null && stop.stopCode().startsWith("Stevedore")
+              ? stop.stoppedReason()
+              : null;
+      stages.end(attempt.id(), StageStatus.SUCCEEDED, null, note, stop.exitCode(), now);
       events.stage(
           run,
           attempt.stageId(),
@@ -394,7 +405,7 @@ public class RunEngine {
           attempt.status().name(),
           "SUCCEEDED",
           null,
-          null,
+          note,
           stage.resources(),
           attempt.launcher(),
           attempt.startedAt(),
@@ -492,6 +503,10 @@ public class RunEngine {
       RunRow run = runCache.computeIfAbsent(attempt.runId(), id -> runs.find(id).orElseThrow());
       PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
       Stage stage = spec.stage(attempt.stageId()).orElseThrow();
+      if (stage.type() == StageType.VALIDATE) {
+        startValidation(run, attempt, stage, now);
+        continue;
+      }
       Resources need = stage.resources();
       boolean neverFits =
           local
@@ -568,6 +583,107 @@ public class RunEngine {
       }
     }
     return claims;
+  }
+
+  /** A claimed validate attempt: its request goes to validation-service (in the claim's tx). */
+  private void startValidation(RunRow run, StageRunRow attempt, Stage stage, Instant now) {
+    String input = stage.dependsOn().isEmpty() ? null : stage.dependsOn().get(0);
+    if (input == null) {
+      // The spec check refuses this; a spec stored before that check could still have one.
+      runs.lock(run.id());
+      finish(
+          run,
+          attempt,
+          new StopInfo(
+              ValidationOutcome.FAILED,
+              "a validate stage checks the output of exactly one stage; '"
+                  + stage.id()
+                  + "' depends on none",
+              null,
+              null,
+              false),
+          now);
+      return;
+    }
+    Instant deadline = now.plus(timeout(run, stage.id()));
+    String dataset = inputUri(run, input);
+    if (validations.start(run, attempt, stage, dataset, deadline, now)) {
+      events.stage(
+          run,
+          attempt.stageId(),
+          attempt.attempt(),
+          attempt.status().name(),
+          "RUNNING",
+          null,
+          "validating " + dataset + " against suite '" + stage.suite() + "'",
+          stage.resources(),
+          ValidationStages.LAUNCHER,
+          now,
+          now);
+    }
+  }
+
+  /** Where the output of a run's stage is, for the stages that read it. */
+  private String inputUri(RunRow run, String stageId) {
+    return validations.defaultOutput(run, stageId);
+  }
+
+  /**
+   * validation-service answered a validate attempt: end it as its {@code onFail} says (in the
+   * consumer's transaction). A late answer (the attempt timed out or was cancelled) is ignored; an
+   * answer for an attempt that never existed is refused (dead-letter queue).
+   */
+  @Transactional
+  public void validated(ValidationResult result) {
+    Optional<StageRunRow> found = stages.find(result.stageRunId());
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException(
+          "validation result for unknown stage attempt " + result.stageRunId());
+    }
+    RunRow run = runs.lock(found.get().runId()).orElseThrow();
+    Instant now = clock.instant();
+    StageRunRow attempt = stages.find(result.stageRunId()).orElseThrow();
+    if (!attempt.status().isActive() || !ValidationStages.LAUNCHER.equals(attempt.launcher())) {
+      LOG.infof(
+          "validation result for stage %s attempt %d of run %s ignored: the attempt is %s",
+          attempt.stageId(), attempt.attempt(), run.id(), attempt.status());
+      return;
+    }
+    intents.markEnded(attempt.id(), now);
+    Stage stage =
+        specs
+            .version(run.pipelineId(), run.pipelineVersion())
+            .spec()
+            .stage(attempt.stageId())
+            .orElseThrow();
+    finish(run, attempt, ValidationOutcome.of(stage.onFail(), result), now);
+  }
+
+  /**
+   * The image a claimed attempt is about to launch, for the security gate; empty when the stage
+   * names no image (built-in stages run the worker, validate stages run nothing).
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Optional<GateSubject> gateSubject(UUID stageRunId) {
+    StageRunRow attempt = stages.find(stageRunId).orElseThrow();
+    RunRow run = runs.find(attempt.runId()).orElseThrow();
+    Stage stage =
+        specs
+            .version(run.pipelineId(), run.pipelineVersion())
+            .spec()
+            .stage(attempt.stageId())
+            .orElseThrow();
+    if (stage.image() == null || stage.image().isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new GateSubject(
+            attempt.id(), run.id(), run.teamId(), run.teamName(), stage.id(), stage.image()));
+  }
+
+  /** Whether an intent is a launcher's task (validate stages have none to stop). */
+  private static boolean isTask(LaunchIntent intent) {
+    return !ValidationStages.LAUNCHER.equals(intent.launcher());
   }
 
   /** The launcher started the task: record it (LAUNCHING to RUNNING). */

@@ -144,6 +144,22 @@ public class StageRunStore {
         == 1;
   }
 
+  /**
+   * LAUNCHING to RUNNING for a validate stage, whose work is a request to validation-service (its
+   * launcher becomes VALIDATION); false if the attempt moved on meanwhile.
+   */
+  public boolean markValidating(UUID id, String taskRef, Instant now) {
+    return jdbc.update(
+            "update jobs.stage_runs set status = 'RUNNING', launcher = 'VALIDATION', task_ref = ?,"
+                + " reason = null, started_at = coalesce(started_at, ?), updated_at = ?"
+                + " where id = ? and status = 'LAUNCHING'",
+            taskRef,
+            now,
+            now,
+            id)
+        == 1;
+  }
+
   /** Ends an active attempt; false if it had already ended. */
   public boolean end(
       UUID id,

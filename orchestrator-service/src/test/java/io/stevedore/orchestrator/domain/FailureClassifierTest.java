@@ -181,6 +181,31 @@ class FailureClassifierTest {
   }
 
   @Test
+  void classifiesTheOrchestratorsOwnStops() {
+    assertThat(
+            FailureClassifier.classify(
+                new StopInfo("StevedoreSecurityRefused", "image x refused", null, null, false)))
+        .contains(FailureClass.USER_ERROR);
+    assertThat(
+            FailureClassifier.classify(
+                new StopInfo(
+                    "StevedoreSecurityGateUnavailable",
+                    "no verdict: agent down",
+                    null,
+                    null,
+                    false)))
+        .contains(FailureClass.PLATFORM);
+    assertThat(
+            FailureClassifier.classify(
+                new StopInfo("StevedoreValidationFailed", "validation FAIL", null, null, false)))
+        .contains(FailureClass.USER_ERROR);
+    assertThat(
+            FailureClassifier.classify(
+                new StopInfo("StevedoreValidationPassed", "validation PASS", 0, null, false)))
+        .isEmpty();
+  }
+
+  @Test
   void retriesUserErrorOnlyWhenTheStageSaysSo() {
     RetryPolicy userErrors = new RetryPolicy(2, null, null, List.of(FailureClass.USER_ERROR));
     assertThat(RetryDecision.decide(userErrors, FailureClass.USER_ERROR, 1, () -> 0).retry())
