@@ -217,6 +217,12 @@ public interface OrchestratorConfig {
     /** Stage attempts claimed per statement. */
     @WithDefault("50")
     int batchSize();
+
+    /**
+     * Claimed attempts launched at once. Unset: 1 for the local launcher, 8 for ECS, where each
+     * RunTask waits for the API and one thread alone stays far below the task launch rate.
+     */
+    Optional<Integer> launchThreads();
   }
 
   /**

@@ -18,10 +18,15 @@ import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,6 +50,7 @@ public class Dispatcher {
   private volatile boolean running;
   private Thread thread;
   private Instant lastReconcile = Instant.EPOCH;
+  private volatile ExecutorService launchPool;
 
   Dispatcher(
       RunEngine engine,
@@ -76,6 +82,21 @@ public class Dispatcher {
     if (!config.dispatcher().enabled()) {
       return;
     }
+    int threads =
+        config
+            .dispatcher()
+            .launchThreads()
+            .orElse(config.launcher() == OrchestratorConfig.Launcher.ECS ? 8 : 1);
+    if (threads > 1) {
+      launchPool =
+          Executors.newFixedThreadPool(
+              threads,
+              r -> {
+                Thread t = new Thread(r, "orchestrator-launch");
+                t.setDaemon(true);
+                return t;
+              });
+    }
     running = true;
     thread = new Thread(this::loop, "orchestrator-dispatcher");
     thread.setDaemon(true);
@@ -87,6 +108,9 @@ public class Dispatcher {
     if (thread != null) {
       wakeup.wake();
       thread.join(Duration.ofSeconds(10).toMillis());
+    }
+    if (launchPool != null) {
+      launchPool.shutdownNow();
     }
   }
 
@@ -121,10 +145,33 @@ public class Dispatcher {
     List<RunEngine.Claim> claims;
     do {
       claims = engine.claim(config.dispatcher().batchSize());
+      launchAll(claims);
+    } while (claims.size() == config.dispatcher().batchSize() && running);
+  }
+
+  /** Launches the claims, on the launch threads when there are several (each one on its own). */
+  private void launchAll(List<RunEngine.Claim> claims) {
+    ExecutorService pool = launchPool;
+    if (pool == null || claims.size() < 2) {
       for (RunEngine.Claim claim : claims) {
         launch(claim.intent(), claim.spec(), claim.error());
       }
-    } while (claims.size() == config.dispatcher().batchSize() && running);
+      return;
+    }
+    List<Future<?>> launches = new ArrayList<>();
+    for (RunEngine.Claim claim : claims) {
+      launches.add(pool.submit(() -> launch(claim.intent(), claim.spec(), claim.error())));
+    }
+    for (Future<?> launch : launches) {
+      try {
+        launch.get();
+      } catch (ExecutionException e) {
+        LOG.error("launching a stage attempt failed; the reconciler retries it", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private void launch(LaunchIntent intent, LaunchSpec spec, String error) {
