@@ -15,6 +15,7 @@ public interface OrchestratorConfig {
   /**
    * What starts a stage's task: {@code local} runs the worker as a process on this machine, {@code
    * ecs} calls ECS RunTask. The same build serves both; only this setting and the endpoints differ.
+   * {@code noop} runs nothing (each task ends at once with exit 0): for benchmarks only.
    */
   @WithDefault("local")
   Launcher launcher();
@@ -27,6 +28,9 @@ public interface OrchestratorConfig {
 
   /** The dispatcher loop that admits runs and claims due stage attempts. */
   Dispatcher dispatcher();
+
+  /** The ECS launcher ({@code launcher=ecs}); ignored by the local launcher. */
+  Ecs ecs();
 
   /**
    * How often the reconciler compares the stage attempts it believes are running with what the
@@ -54,6 +58,71 @@ public interface OrchestratorConfig {
   @WithDefault("cost")
   List<String> runEventSubscribers();
 
+  /**
+   * How long a RUNNING attempt may stay silent once its worker has sent a heartbeat: past it, the
+   * attempt is stopped and fails as {@code HEARTBEAT_LOST} (retried by default). Attempts that
+   * never sent one are only bound by their timeout.
+   */
+  @WithDefault("2m")
+  Duration heartbeatTimeout();
+
+  /**
+   * How often a worker should send a heartbeat; passed to every stage task as {@code
+   * STEVEDORE_HEARTBEAT_INTERVAL} (whole seconds). Keep it well under {@code heartbeat-timeout}.
+   */
+  @WithDefault("30s")
+  Duration heartbeatInterval();
+
+  /**
+   * How long an attempt may stay LAUNCHING (the launcher never confirmed a task) before the
+   * watchdog stops it and fails it as {@code PLATFORM} (retried by default).
+   */
+  @WithDefault("5m")
+  Duration launchingLimit();
+
+  /**
+   * How long a started task may stay in a pending state (ECS PROVISIONING, PENDING, ACTIVATING)
+   * without reaching RUNNING before the watchdog stops it and fails it as {@code PLATFORM}.
+   */
+  @WithDefault("10m")
+  Duration pendingLimit();
+
+  /** Where the logs of ECS attempts are read (CloudWatch Logs, awslogs driver). */
+  Logs logs();
+
+  /**
+   * CloudWatch Logs of ECS attempts: the awslogs driver writes each task's output to the stream
+   * {@code <stream-prefix>/<container-name>/<task id>} of {@code group}.
+   */
+  interface Logs {
+    /** The log group of the stage task definitions. */
+    @WithDefault("/stevedore/stages")
+    String group();
+
+    /** The {@code awslogs-stream-prefix} of the stage task definitions. */
+    @WithDefault("stevedore")
+    String streamPrefix();
+
+    /** The name of the stage container in the task definitions. */
+    @WithDefault("stage")
+    String containerName();
+
+    /**
+     * GetLogEvents calls per second this orchestrator makes at most (token bucket; the account
+     * quota is 25 per second per region, shared with everything else).
+     */
+    @WithDefault("5")
+    int readsPerSecond();
+
+    /** Calls that may be made at once before the rate applies (the bucket's size). */
+    @WithDefault("10")
+    int readBurst();
+
+    /** How often a followed ECS log is polled for new events. */
+    @WithDefault("2s")
+    Duration followInterval();
+  }
+
   /** The security gate, asked before every launch of an image. */
   SecurityGate securityGate();
 
@@ -65,7 +134,12 @@ public interface OrchestratorConfig {
     /** A worker process on this machine (local mode). */
     LOCAL,
     /** An ECS task (RunTask with a deterministic client token). */
-    ECS
+    ECS,
+    /**
+     * Nothing: every task ends at once with exit code 0. Only for measuring the orchestrator's own
+     * cost per stage (the dispatch benchmark) and for tests of the dispatcher.
+     */
+    NOOP
   }
 
   /**
@@ -200,5 +274,89 @@ public interface OrchestratorConfig {
     /** Format of stage outputs. */
     @WithDefault("parquet")
     String format();
+  }
+
+  /**
+   * The ECS launcher: where tasks run, which task definition runs which image, and how fast the ECS
+   * API may be called.
+   */
+  interface Ecs {
+    /** The cluster (name or ARN) tasks are started in. */
+    @WithDefault("stevedore")
+    String cluster();
+
+    /** The AWS region of the ECS API. */
+    @WithDefault("us-east-1")
+    String region();
+
+    /** Subnets of the tasks' network interfaces (awsvpc). */
+    Optional<List<String>> subnets();
+
+    /** Security groups of the tasks' network interfaces. */
+    Optional<List<String>> securityGroups();
+
+    /** Whether tasks get a public IP (only for public subnets without a NAT gateway). */
+    @WithDefault("false")
+    boolean assignPublicIp();
+
+    /**
+     * Capacity providers, tried in order: RunTask goes to the first; when ECS answers with a
+     * capacity failure ({@code RESOURCE:*}, "Capacity is unavailable at this time") the next one is
+     * tried with the same attempt. Empty: {@link #launchType()} without a strategy.
+     */
+    @WithDefault("FARGATE_SPOT,FARGATE")
+    List<String> capacityProviders();
+
+    /** The launch type used when no capacity providers are configured. */
+    @WithDefault("FARGATE")
+    String launchType();
+
+    /**
+     * Task definitions (family, family:revision or ARN) of container stages, by image name (without
+     * tag): {@code stevedore.orchestrator.ecs.task-definitions."my/image"=my-job:3}.
+     */
+    Map<String, String> taskDefinitions();
+
+    /** The task definition of the built-in stage types (the etl-worker image). */
+    @WithDefault("stevedore-etl-worker")
+    String workerTaskDefinition();
+
+    /** The name of the container in every task definition that the overrides apply to. */
+    @WithDefault("main")
+    String containerName();
+
+    /** Extra environment of every task (merged under the stage's own {@code env}). */
+    Map<String, String> env();
+
+    /** RunTask (and StartTask): ECS's task launch bucket and the Fargate task launch rate. */
+    @WithDefault("100")
+    int runTaskBurst();
+
+    /** Sustained RunTask calls per second. */
+    @WithDefault("20")
+    int runTaskRate();
+
+    /** DescribeTasks, ListTasks and StopTask: burst of ECS's task read/modify buckets. */
+    @WithDefault("100")
+    int apiBurst();
+
+    /** Sustained DescribeTasks, ListTasks and StopTask calls per second. */
+    @WithDefault("20")
+    int apiRate();
+
+    /**
+     * Attempts of one ECS call that is throttled ({@code ThrottlingException}, "Rate exceeded") or
+     * fails in transit, with exponential backoff and full jitter between them.
+     */
+    @WithDefault("8")
+    int maxCallAttempts();
+
+    /** The first backoff of a retried ECS call; it doubles with every attempt. */
+    @WithDefault("100ms")
+    Duration callBackoff();
+
+    /** The longest backoff between two attempts of one ECS call. */
+    @WithDefault("5s")
+    Duration maxCallBackoff();
   }
 }

@@ -16,6 +16,8 @@ import java.util.Optional;
  *       USER_ERROR}
  *   <li>{@code SpotInterruption} / {@code TerminationNotice}, "Spot Task was interrupted": {@code
  *       SPOT_INTERRUPTED}
+ *   <li>the watchdog's {@link #HEARTBEAT_LOST_CODE} (the worker went silent): {@code
+ *       HEARTBEAT_LOST}
  *   <li>{@code OutOfMemoryError} or exit code 137: {@code OUT_OF_MEMORY}
  *   <li>rate limits ("Rate exceeded", {@code ThrottlingException}, "toomanyrequests", a pull rate
  *       limit): {@code THROTTLED}
@@ -26,11 +28,19 @@ import java.util.Optional;
  *   <li>other start failures ({@code TaskFailedToStart}, {@code ResourceInitializationError},
  *       {@code CannotStartContainerError}, {@code AGENT}, network interface timeouts): {@code
  *       PLATFORM}
+ *   <li>stopped from outside ({@code UserInitiated} without the orchestrator's timeout, {@code
+ *       ServiceSchedulerInitiated}): {@code PLATFORM}
  *   <li>a non-zero exit code of the essential container: {@code USER_ERROR}
  *   <li>exit code 0: not a failure; no exit code at all: {@code PLATFORM}
  * </ol>
  */
 public final class FailureClassifier {
+
+  /**
+   * The stop code the orchestrator's watchdog gives an attempt whose worker went silent (not an ECS
+   * code): {@code HEARTBEAT_LOST}.
+   */
+  public static final String HEARTBEAT_LOST_CODE = "StevedoreHeartbeatLost";
 
   private FailureClassifier() {}
 
@@ -43,6 +53,9 @@ public final class FailureClassifier {
     String text = lower(stop.stoppedReason()) + " | " + lower(stop.containerReason());
     Integer exit = stop.exitCode();
 
+    if (code.equals(lower(HEARTBEAT_LOST_CODE))) {
+      return Optional.of(FailureClass.HEARTBEAT_LOST);
+    }
     if (code.startsWith("stevedore")) {
       // The orchestrator's own stops (security gate, validation): success with exit code 0; a
       // gate that gave no verdict is PLATFORM (retried as the stage allows); the rest USER_ERROR.
@@ -95,6 +108,11 @@ public final class FailureClassifier {
         || text.contains("agent")
         || text.contains("network interface")
         || text.contains("internalerror")) {
+      return Optional.of(FailureClass.PLATFORM);
+    }
+    if (code.equals("userinitiated") || code.equals("serviceschedulerinitiated")) {
+      // Stopped from outside (StopTask by someone else, a service scale-in): whatever the exit code
+      // of the SIGTERM, the stage's code did not fail.
       return Optional.of(FailureClass.PLATFORM);
     }
     if (exit == null) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stevedore.orchestrator.domain.StopInfo;
 import io.stevedore.orchestrator.store.LaunchIntent;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -28,6 +31,13 @@ public interface Launcher {
   void onEnd(Consumer<TaskEnd> listener);
 
   /**
+   * Called when the launcher learns a task's status (ECS lastStatus: PROVISIONING, PENDING,
+   * RUNNING...), from RunTask's answer, a task-state event or the reconciler. The local launcher
+   * reports none.
+   */
+  default void onStatus(Consumer<TaskStatus> listener) {}
+
+  /**
    * Starts the task of an intent (or finds the one a previous start left running). It is not
    * watched yet: the caller records it, then calls {@link #adopt}, so an end is never reported
    * before the start. A task that already ran and is gone comes back without a pid.
@@ -36,6 +46,19 @@ public interface Launcher {
 
   /** What became of the task of an intent, for recovery after a restart. */
   Probe probe(LaunchIntent intent);
+
+  /**
+   * {@link #probe} for many intents at once, by stage attempt id (the ECS launcher asks
+   * DescribeTasks for up to 100 tasks per call). An intent missing from the answer was not probed
+   * this time.
+   */
+  default Map<UUID, Probe> probeAll(List<LaunchIntent> intents) {
+    Map<UUID, Probe> probes = new LinkedHashMap<>();
+    for (LaunchIntent intent : intents) {
+      probes.put(intent.stageRunId(), probe(intent));
+    }
+    return probes;
+  }
 
   /** Watches a task found alive by {@link #probe}; its end is reported to the listener. */
   void adopt(LaunchIntent intent, Started task);
@@ -63,8 +86,16 @@ public interface Launcher {
     /** The task runs. */
     record Alive(Started task) implements Probe {}
 
-    /** The task ran and is gone. */
-    record Ended() implements Probe {}
+    /**
+     * The task ran and is gone.
+     *
+     * @param stop why it stopped, when the probe saw it (ECS); null: ask {@link #stopInfo}
+     */
+    record Ended(StopInfo stop) implements Probe {
+      public Ended() {
+        this(null);
+      }
+    }
 
     /** Nothing shows the task ever started. */
     record NeverStarted() implements Probe {}

@@ -1,6 +1,7 @@
 package io.stevedore.orchestrator.launcher;
 
 import io.stevedore.orchestrator.config.OrchestratorConfig;
+import io.stevedore.orchestrator.launcher.ecs.EcsLauncher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -15,13 +16,15 @@ public class Launchers {
 
   @Produces
   @ApplicationScoped
-  Launcher launcher(OrchestratorConfig config, Instance<LocalLauncher> local) {
+  Launcher launcher(
+      OrchestratorConfig config,
+      Instance<LocalLauncher> local,
+      Instance<EcsLauncher> ecs,
+      Instance<NoopLauncher> noop) {
     return switch (config.launcher()) {
       case LOCAL -> local.get();
-      case ECS ->
-          throw new IllegalStateException(
-              "stevedore.orchestrator.launcher=ecs is not available yet; only 'local' is"
-                  + " implemented");
+      case ECS -> ecs.get();
+      case NOOP -> noop.get();
     };
   }
 }

@@ -70,7 +70,7 @@ public class LocalLauncher implements Launcher {
   private static final Logger LOG = Logger.getLogger(LocalLauncher.class);
 
   /** What {@link #launch} returns for an attempt whose process already ran and is gone. */
-  static final Started GONE = new Started("local:gone", null, null);
+  static final Started GONE = new Started("local:gone", null, null, true);
 
   /** Start times read twice from /proc may differ by rounding; a reused pid differs by far more. */
   private static final Duration START_TOLERANCE = Duration.ofMillis(1500);

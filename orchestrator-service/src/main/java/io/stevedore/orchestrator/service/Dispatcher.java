@@ -19,7 +19,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,6 +40,7 @@ public class Dispatcher {
   private final OrchestratorConfig config;
   private final Wakeup wakeup;
   private final Clock clock;
+  private final Watchdog watchdog;
   private final Gatekeeper gatekeeper;
   private volatile boolean running;
   private Thread thread;
@@ -50,6 +53,7 @@ public class Dispatcher {
       OrchestratorConfig config,
       Wakeup wakeup,
       Clock clock,
+      Watchdog watchdog,
       Gatekeeper gatekeeper) {
     this.engine = engine;
     this.launcher = launcher;
@@ -57,6 +61,7 @@ public class Dispatcher {
     this.config = config;
     this.wakeup = wakeup;
     this.clock = clock;
+    this.watchdog = watchdog;
     this.gatekeeper = gatekeeper;
   }
 
@@ -66,6 +71,8 @@ public class Dispatcher {
           engine.complete(end.stageRunId(), end.stop());
           wakeup.wake();
         });
+    launcher.onStatus(
+        status -> engine.taskStatus(status.stageRunId(), status.status(), status.at()));
     if (!config.dispatcher().enabled()) {
       return;
     }
@@ -110,6 +117,7 @@ public class Dispatcher {
     for (LaunchIntent overdue : intents.overdue(now)) {
       engine.timeOut(overdue.stageRunId());
     }
+    watchdog.check(now);
     List<RunEngine.Claim> claims;
     do {
       claims = engine.claim(config.dispatcher().batchSize());
@@ -145,7 +153,7 @@ public class Dispatcher {
           new StopInfo("TaskFailedToStart", e.getMessage(), null, null, false));
       return;
     }
-    if (started.pid() == null) {
+    if (started.gone()) {
       engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
       return;
     }
@@ -182,11 +190,14 @@ public class Dispatcher {
    */
   public void reconcile() {
     Instant now = clock.instant();
-    for (LaunchIntent intent : intents.open(launcher.name())) {
-      if (launcher.isWatching(intent)) {
-        continue;
+    List<LaunchIntent> open =
+        intents.open(launcher.name()).stream().filter(i -> !launcher.isWatching(i)).toList();
+    Map<UUID, Launcher.Probe> probes = launcher.probeAll(open);
+    for (LaunchIntent intent : open) {
+      Launcher.Probe probe = probes.get(intent.stageRunId());
+      if (probe == null) {
+        continue; // not probed this time (the launcher could not ask)
       }
-      Launcher.Probe probe = launcher.probe(intent);
       if (probe instanceof Launcher.Probe.Alive alive) {
         if (!engine.isActive(intent.stageRunId())) {
           // Ended in the database (cancelled, timed out) while its process outlived a crash.
@@ -194,12 +205,13 @@ public class Dispatcher {
           engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
           continue;
         }
-        if (intent.pid() == null) {
+        if (intent.confirmedAt() == null) {
           engine.launched(intent.stageRunId(), alive.task());
         }
         launcher.adopt(intent, alive.task());
-      } else if (probe instanceof Launcher.Probe.Ended) {
-        engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
+      } else if (probe instanceof Launcher.Probe.Ended ended) {
+        engine.complete(
+            intent.stageRunId(), ended.stop() != null ? ended.stop() : launcher.stopInfo(intent));
       } else if (Duration.between(intent.requestedAt(), now).compareTo(config.local().startGrace())
           >= 0) {
         if (!engine.stillLaunching(intent.stageRunId())) {

@@ -3,8 +3,10 @@ package io.stevedore.orchestrator.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.stevedore.common.contract.RunRequest;
 import io.stevedore.common.contract.ValidationResult;
+import io.stevedore.common.http.ApiException;
 import io.stevedore.common.spec.PipelineSpec;
 import io.stevedore.common.spec.PipelineSpec.FailureClass;
 import io.stevedore.common.spec.PipelineSpec.Resources;
@@ -40,6 +42,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -67,6 +70,7 @@ import org.jboss.logging.Logger;
 public class RunEngine {
 
   private static final Logger LOG = Logger.getLogger(RunEngine.class);
+  private static final String LOCAL = "LOCAL";
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
   private static final DateTimeFormatter DAY_NODASH = DateTimeFormatter.ofPattern("yyyyMMdd");
 
@@ -84,6 +88,8 @@ public class RunEngine {
   private final OrchestratorConfig config;
   private final Launcher launcher;
   private final ObjectMapper mapper;
+  private final TaskEnvironment taskEnvironment;
+  private final Alerts alerts;
   private final ValidationStages validations;
 
   RunEngine(
@@ -98,6 +104,8 @@ public class RunEngine {
       OrchestratorConfig config,
       Launcher launcher,
       ObjectMapper mapper,
+      TaskEnvironment taskEnvironment,
+      Alerts alerts,
       ValidationStages validations) {
     this.runs = runs;
     this.stages = stages;
@@ -110,6 +118,8 @@ public class RunEngine {
     this.config = config;
     this.launcher = launcher;
     this.mapper = mapper;
+    this.taskEnvironment = taskEnvironment;
+    this.alerts = alerts;
     this.validations = validations;
   }
 
@@ -233,11 +243,14 @@ public class RunEngine {
     RunRow run = found.get();
     SpecStore.Version version = specs.version(run.pipelineId(), run.pipelineVersion());
     Map<String, StageRunRow> latest = latestByStage(runId);
+    // Named stages run again with everything downstream of them (it read their old outputs).
+    Set<String> wanted = new HashSet<>(named);
+    wanted.addAll(version.dag().downstreamOf(named));
     Set<String> again = new LinkedHashSet<>();
     for (Stage stage : version.dag().order()) {
       StageRunRow last = latest.get(stage.id());
       boolean unsuccessful = last == null || last.status() != StageStatus.SUCCEEDED;
-      if (named.isEmpty() ? unsuccessful : named.contains(stage.id())) {
+      if (named.isEmpty() ? unsuccessful : wanted.contains(stage.id())) {
         again.add(stage.id());
       }
     }
@@ -272,6 +285,79 @@ public class RunEngine {
     }
     RunRow resumed = runs.find(runId).orElseThrow();
     advance(resumed, now);
+  }
+
+  /** What a manual retry of one stage started. */
+  @RegisterForReflection
+  public record StageRetry(UUID runId, String stageId, int attempt, String runStatus) {}
+
+  /**
+   * Retries one stage by hand (the run's team only; another team's run is not found). In a run that
+   * ended, the stage and its downstream run again, as a resume naming it; in a running run, a stage
+   * whose last attempt failed, timed out or was cancelled gets a new attempt, and the stages
+   * skipped behind it wait for it again.
+   */
+  @Transactional
+  public StageRetry retryStage(UUID teamId, UUID runId, String stageId, String reason) {
+    Instant now = clock.instant();
+    runs.find(teamId, runId)
+        .orElseThrow(() -> ApiException.notFound("run '" + runId + "' not found"));
+    RunRow run = runs.lock(runId).orElseThrow();
+    SpecStore.Version version = specs.version(run.pipelineId(), run.pipelineVersion());
+    Stage stage =
+        version
+            .spec()
+            .stage(stageId)
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "stage '" + stageId + "' not found in run '" + runId + "'"));
+    StageRunRow last = latestByStage(runId).get(stageId);
+    String why = "retried by hand" + (reason == null || reason.isBlank() ? "" : ": " + reason);
+    if (run.status() == RunStatus.QUEUED) {
+      throw ApiException.conflict("run '" + runId + "' is QUEUED: it has not started yet");
+    }
+    if (run.status().isTerminal()) {
+      resume(runId, List.of(stageId), why, now);
+    } else {
+      if (last == null || last.status() == StageStatus.SKIPPED) {
+        throw ApiException.conflict(
+            "stage '"
+                + stageId
+                + "' has not run in run '"
+                + runId
+                + "': it waits for its inputs or was skipped behind a failed one");
+      }
+      if (last.status().isActive() || last.status() == StageStatus.SUCCEEDED) {
+        throw ApiException.conflict(
+            "stage '"
+                + stageId
+                + "' attempt "
+                + last.attempt()
+                + " is "
+                + last.status()
+                + "; only a failed, timed out or cancelled stage can be retried while the run"
+                + " runs");
+      }
+      stages.insert(runId, stageId, last.attempt() + 1, StageStatus.PENDING, why, null, now);
+      events.stage(
+          run,
+          stageId,
+          last.attempt() + 1,
+          null,
+          "PENDING",
+          null,
+          why,
+          stage.resources(),
+          null,
+          null,
+          now);
+      advance(run, now);
+    }
+    afterCommit.run(wakeup::wake);
+    StageRunRow retried = latestByStage(runId).get(stageId);
+    RunRow after = runs.find(runId).orElseThrow();
+    return new StageRetry(runId, stageId, retried.attempt(), after.status().name());
   }
 
   // ---------------------------------------------------------------- the graph
@@ -387,6 +473,30 @@ public class RunEngine {
     intent.filter(RunEngine::isTask).ifPresent(i -> afterCommit.run(() -> launcher.stop(i)));
   }
 
+  /**
+   * The watchdog gives up on an attempt (silent, or stuck before running): if it is still in one of
+   * {@code expected}, it ends with {@code stop} (retried as its class allows) and its task is
+   * stopped. Returns whether it was ended here.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean abandon(UUID stageRunId, Set<StageStatus> expected, StopInfo stop) {
+    Instant now = clock.instant();
+    Optional<StageRunRow> found = stages.find(stageRunId);
+    if (found.isEmpty()) {
+      return false;
+    }
+    RunRow run = runs.lock(found.get().runId()).orElseThrow();
+    StageRunRow attempt = stages.find(stageRunId).orElseThrow();
+    if (!expected.contains(attempt.status())) {
+      return false;
+    }
+    Optional<LaunchIntent> intent = intents.find(stageRunId);
+    intents.markEnded(stageRunId, now);
+    finish(run, attempt, stop, now);
+    intent.filter(RunEngine::isTask).ifPresent(i -> afterCommit.run(() -> launcher.stop(i)));
+    return true;
+  }
+
   private void finish(RunRow run, StageRunRow attempt, StopInfo stop, Instant now) {
     PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
     Stage stage = spec.stage(attempt.stageId()).orElseThrow();
@@ -442,6 +552,9 @@ public class RunEngine {
           failureClass,
           reason,
           decision.why());
+      if (!decision.retry() && run.status() == RunStatus.RUNNING) {
+        alerts.stageFailed(run, attempt, status.name(), failureClass.name(), reason, now);
+      }
       if (decision.retry() && run.status() == RunStatus.RUNNING) {
         Instant due = now.plus(decision.delay());
         stages.insert(
@@ -482,9 +595,12 @@ public class RunEngine {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public List<Claim> claim(int limit) {
     Instant now = clock.instant();
-    int cpuFree = config.localCapacity().cpu();
-    int memoryFree = config.localCapacity().memory();
-    for (StageRunStore.InFlight held : stages.capacityHolders(launcher.name())) {
+    // Only the local launcher has a capacity of its own; ECS answers capacity failures itself.
+    boolean local = LOCAL.equals(launcher.name());
+    int cpuFree = local ? config.localCapacity().cpu() : Integer.MAX_VALUE;
+    int memoryFree = local ? config.localCapacity().memory() : Integer.MAX_VALUE;
+    for (StageRunStore.InFlight held :
+        local ? stages.capacityHolders(launcher.name()) : List.<StageRunStore.InFlight>of()) {
       Resources r =
           resources(
               specs.version(held.pipelineId(), held.pipelineVersion()).spec(), held.stageId());
@@ -505,8 +621,9 @@ public class RunEngine {
       }
       Resources need = stage.resources();
       boolean neverFits =
-          need.cpu() > config.localCapacity().cpu()
-              || need.memory() > config.localCapacity().memory();
+          local
+              && (need.cpu() > config.localCapacity().cpu()
+                  || need.memory() > config.localCapacity().memory());
       if (!neverFits && (need.cpu() > cpuFree || need.memory() > memoryFree)) {
         String why =
             "waiting for "
@@ -620,7 +737,7 @@ public class RunEngine {
 
   /** Where the output of a run's stage is, for the stages that read it. */
   private String inputUri(RunRow run, String stageId) {
-    return validations.defaultOutput(run, stageId);
+    return validations.inputUri(run, stageId);
   }
 
   /**
@@ -651,7 +768,11 @@ public class RunEngine {
             .spec()
             .stage(attempt.stageId())
             .orElseThrow();
-    finish(run, attempt, ValidationOutcome.of(stage.onFail(), result), now);
+    StopInfo stop = ValidationOutcome.of(stage.onFail(), result);
+    if (FailureClassifier.classify(stop).isEmpty()) {
+      validations.recordOutputs(run, attempt, stage, result, now);
+    }
+    finish(run, attempt, stop, now);
   }
 
   /**
@@ -706,6 +827,12 @@ public class RunEngine {
     return true;
   }
 
+  /** Records a task's status as the launcher saw it (for the watchdog and the API). */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void taskStatus(UUID stageRunId, String status, Instant at) {
+    intents.taskStatus(stageRunId, status, at);
+  }
+
   /** Whether the attempt may still be launched (it was not cancelled meanwhile). */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean stillLaunching(UUID stageRunId) {
@@ -751,7 +878,8 @@ public class RunEngine {
       } else {
         String image = stage.image() == null ? "" : stage.image().replaceFirst(":[^/:]*$", "");
         String shell = config.local().images().get(image);
-        if (shell == null) {
+        // Without a command, an ECS task runs the image's own; only a local one needs a mapping.
+        if (shell == null && LOCAL.equals(launcher.name())) {
           throw new IllegalArgumentException(
               "no local command for image '"
                   + stage.image()
@@ -759,14 +887,19 @@ public class RunEngine {
                   + image
                   + "\" or give the stage a command");
         }
-        command.addAll(List.of(config.local().shell(), "-c", Templates.render(shell, values)));
+        if (shell != null) {
+          command.addAll(List.of(config.local().shell(), "-c", Templates.render(shell, values)));
+        }
       }
     } else {
       command.addAll(config.local().workerCommand());
       command.add(stage.type().name().toLowerCase());
     }
-    Map<String, String> env = new LinkedHashMap<>(config.local().env());
+    Map<String, String> env =
+        new LinkedHashMap<>(
+            LOCAL.equals(launcher.name()) ? config.local().env() : config.ecs().env());
     stage.env().forEach((k, v) -> env.put(k, Templates.render(v, values)));
+    env.putAll(taskEnvironment.of(run.id(), stage));
     env.put("STEVEDORE_RUN_ID", run.id().toString());
     env.put("STEVEDORE_STAGE_ID", stage.id());
     env.put("STEVEDORE_STAGE_RUN_ID", attempt.id().toString());
@@ -780,8 +913,21 @@ public class RunEngine {
     env.put("STEVEDORE_MEMORY", Integer.toString(stage.resources().memory()));
     env.put("STEVEDORE_STAGE_SPEC", json(stage));
     env.put("STEVEDORE_PARAMS", json(parameters(run, spec)));
+    List<String> taskCommand = new ArrayList<>();
+    if (stage.type() == StageType.CONTAINER) {
+      stage.command().forEach(c -> taskCommand.add(Templates.render(c, values)));
+    } else {
+      taskCommand.add(stage.type().name().toLowerCase());
+    }
     return new LaunchSpec(
-        attempt.id(), command, env, stage.resources().cpu(), stage.resources().memory());
+        attempt.id(),
+        command,
+        env,
+        stage.resources().cpu(),
+        stage.resources().memory(),
+        stage.type() == StageType.CONTAINER ? stage.image() : null,
+        stage.type().name().toLowerCase(),
+        taskCommand);
   }
 
   private Map<String, String> parameters(RunRow run, PipelineSpec spec) {
