@@ -530,6 +530,10 @@ public final class RegistryClient {
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpRequest.Builder b =
           HttpRequest.newBuilder(target).timeout(settings.timeout()).header("Accept", accept).GET();
+      if ("http".equals(target.getScheme())) {
+        // no h2c upgrade attempt on plain HTTP (local registries); HTTPS negotiates HTTP/2 by ALPN
+        b.version(HttpClient.Version.HTTP_1_1);
+      }
       if (authorization != null) {
         b.header("Authorization", authorization);
       }

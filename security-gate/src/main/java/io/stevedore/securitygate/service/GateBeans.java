@@ -1,6 +1,7 @@
 package io.stevedore.securitygate.service;
 
 import io.stevedore.securitygate.advisory.AdvisoryIndex;
+import io.stevedore.securitygate.config.AwsConfig;
 import io.stevedore.securitygate.config.SecurityGateConfig;
 import io.stevedore.securitygate.image.ImageLimits;
 import io.stevedore.securitygate.image.ImageReader;
@@ -11,13 +12,11 @@ import io.stevedore.securitygate.verdict.VerdictCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.net.URI;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -63,9 +62,7 @@ class GateBeans {
 
   @Produces
   @Singleton
-  EcrRegistries ecrRegistries(
-      Clock clock,
-      @ConfigProperty(name = "stevedore.aws.endpoint-override") Optional<URI> endpoint) {
+  EcrRegistries ecrRegistries(Clock clock, AwsConfig aws) {
     Map<String, EcrClient> clients = new ConcurrentHashMap<>();
     return new EcrRegistries(
         region ->
@@ -76,12 +73,17 @@ class GateBeans {
                       EcrClient.builder()
                           .region(Region.of(r))
                           .httpClientBuilder(UrlConnectionHttpClient.builder());
-                  if (endpoint.isPresent()) {
+                  aws.endpointOverride().ifPresent(b::endpointOverride);
+                  if (aws.accessKeyId().isPresent() && aws.secretAccessKey().isPresent()) {
+                    b.credentialsProvider(
+                        StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(
+                                aws.accessKeyId().get(), aws.secretAccessKey().get())));
+                  } else if (aws.endpointOverride().isPresent()) {
                     // a local emulator (moto): any credentials do
-                    b.endpointOverride(endpoint.get())
-                        .credentialsProvider(
-                            StaticCredentialsProvider.create(
-                                AwsBasicCredentials.create("stevedore-local", "stevedore-local")));
+                    b.credentialsProvider(
+                        StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create("stevedore-local", "stevedore-local")));
                   } else {
                     b.credentialsProvider(DefaultCredentialsProvider.builder().build());
                   }
