@@ -17,10 +17,14 @@ public class Launchers {
   @Produces
   @ApplicationScoped
   Launcher launcher(
-      OrchestratorConfig config, Instance<LocalLauncher> local, Instance<EcsLauncher> ecs) {
+      OrchestratorConfig config,
+      Instance<LocalLauncher> local,
+      Instance<EcsLauncher> ecs,
+      Instance<NoopLauncher> noop) {
     return switch (config.launcher()) {
       case LOCAL -> local.get();
       case ECS -> ecs.get();
+      case NOOP -> noop.get();
     };
   }
 }

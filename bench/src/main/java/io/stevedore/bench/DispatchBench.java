@@ -1,0 +1,883 @@
+package io.stevedore.bench;
+
+import com.github.kagkarlsson.scheduler.CurrentlyExecuting;
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.sun.management.OperatingSystemMXBean;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.stevedore.common.spec.PipelineSpec;
+import io.stevedore.common.spec.PipelineSpecParser;
+import io.stevedore.common.spec.SpecFormat;
+import io.stevedore.testing.ChildServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Stage dispatch throughput of the real orchestrator (packaged jar, child process, {@code
+ * launcher=noop}) beside db-scheduler in lock-and-fetch mode draining the same number of no-op
+ * one-time executions, on the same embedded Postgres, in the same run.
+ *
+ * <p>Workloads per round: {@code --runs} runs of a 5-stage chain, and one run of {@code --fanout}
+ * parallel stages; db-scheduler drains as many executions as each workload has stages. Both are
+ * timed from their first pick-up (first run admitted; first execution started) to their last
+ * completion, so neither pays for its idle polling interval. Per phase it reports:
+ *
+ * <ul>
+ *   <li>stages (executions) completed per second;
+ *   <li>write transactions per stage: transaction ids consumed (exact: only a transaction that
+ *       writes takes an id, idle polls of both systems take none);
+ *   <li>commits per stage: {@code pg_stat_database.xact_commit} delta (read-only ones included),
+ *       read after a settle of 11 s (idle backends flush their counters within 10 s) and corrected
+ *       for the idle background of both systems, measured first;
+ *   <li>statements per stage by role ({@code pg_stat_statements}; each system has its own role),
+ *       and the orchestrator's top statements by total time: where its time goes;
+ *   <li>CPU per stage: the orchestrator's JVM, Postgres (every backend), and this JVM for
+ *       db-scheduler.
+ * </ul>
+ *
+ * <pre>
+ * ./mvnw -B -q -Pbench -pl orchestrator-service,bench -am package -DskipTests \
+ *     -Dspotless.check.skip=true
+ * java -cp 'bench/target/quarkus-app/lib/main/*:bench/target/classes' \
+ *     io.stevedore.bench.DispatchBench [--runs 200] [--fanout 1000] [--rounds 3] [--threads 10]
+ * </pre>
+ */
+public final class DispatchBench {
+
+  static final String DB = "stevedore";
+  static final String ORCHESTRATOR_ROLE = "orchestrator";
+  static final String PEER_ROLE = "dbscheduler";
+  static final Duration SETTLE = Duration.ofSeconds(11);
+  static final int CHAIN_STAGES = 5;
+
+  final int runs;
+  final int fanout;
+  final int rounds;
+  final int threads;
+  final String pgUrl;
+  final Path postgresData;
+  final Process orchestrator;
+  final PipelineSpecParser parser = new PipelineSpecParser();
+  final UUID team = UUID.randomUUID();
+  final OperatingSystemMXBean os =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  Peer peer;
+  double backgroundCommitsPerSecond;
+
+  DispatchBench(
+      int runs,
+      int fanout,
+      int rounds,
+      int threads,
+      String pgUrl,
+      Path postgresData,
+      Process orchestrator) {
+    this.runs = runs;
+    this.fanout = fanout;
+    this.rounds = rounds;
+    this.threads = threads;
+    this.pgUrl = pgUrl;
+    this.postgresData = postgresData;
+    this.orchestrator = orchestrator;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int runs = intArg(args, "--runs", 200);
+    int fanout = intArg(args, "--fanout", 1000);
+    int rounds = intArg(args, "--rounds", 3);
+    int threads = intArg(args, "--threads", 10);
+    String synchronousCommit = stringArg(args, "--synchronous-commit", "on");
+    Path jar = Path.of("orchestrator-service/target/quarkus-app/quarkus-run.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("build the orchestrator first: " + jar + " is missing");
+    }
+    System.out.printf(Locale.ROOT, "load average at start: %s%n", loadAverage());
+
+    // Postgres of our own (same settings as the local stack), with pg_stat_statements preloaded.
+    Path pgDir = Files.createTempDirectory("bench-dispatch-pg-");
+    EmbeddedPostgres pg =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(pgDir)
+            .setCleanDataDirectory(true)
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("max_connections", "300")
+            .setServerConfig("fsync", "on")
+            .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+            .setServerConfig("pg_stat_statements.track_utility", "on")
+            .setServerConfig("pg_stat_statements.max", "10000")
+            // "off" only to show what commit latency costs each system (diagnostic runs).
+            .setServerConfig("synchronous_commit", synchronousCommit)
+            .start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    pg.close();
+                  } catch (IOException e) {
+                    // best effort
+                  }
+                }));
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("create database " + DB);
+      s.execute("create role " + ORCHESTRATOR_ROLE + " login superuser");
+      s.execute("create role " + PEER_ROLE + " login superuser");
+    }
+    String pgUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + DB;
+    try (Connection c = DriverManager.getConnection(pgUrl, "postgres", "");
+        Statement s = c.createStatement()) {
+      s.execute("create extension pg_stat_statements");
+    }
+    ChildServer sqs = ChildServer.get("sqs");
+
+    Process orchestrator = startOrchestrator(jar, pgUrl, sqs.port());
+    DispatchBench bench =
+        new DispatchBench(runs, fanout, rounds, threads, pgUrl, pgDir, orchestrator);
+    try {
+      bench.run();
+    } finally {
+      orchestrator.destroy();
+      orchestrator.waitFor(20, TimeUnit.SECONDS);
+    }
+    System.exit(0);
+  }
+
+  static Process startOrchestrator(Path jar, String pgUrl, int sqsPort) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path log = Files.createTempFile("bench-orchestrator-", ".log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    String extra = System.getenv("STEVEDORE_BENCH_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(Arrays.asList(extra.trim().split("\\s+")));
+    }
+    command.add("-jar");
+    command.add(jar.toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    var env = pb.environment();
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    env.put("QUARKUS_DATASOURCE_JDBC_URL", pgUrl);
+    env.put("QUARKUS_DATASOURCE_USERNAME", ORCHESTRATOR_ROLE);
+    env.put("QUARKUS_DATASOURCE_PASSWORD", "unused");
+    env.put("QUARKUS_SQS_ENDPOINT_OVERRIDE", "http://127.0.0.1:" + sqsPort);
+    env.put("STEVEDORE_AUTH_ADMIN_KEY", "bench-admin-key-" + System.nanoTime());
+    env.put("STEVEDORE_ORCHESTRATOR_LAUNCHER", "noop");
+    // The no-op tasks hold no capacity worth counting: the local capacity must not throttle them.
+    env.put("STEVEDORE_ORCHESTRATOR_LOCAL_CAPACITY_CPU", "1000000000");
+    env.put("STEVEDORE_ORCHESTRATOR_LOCAL_CAPACITY_MEMORY", "1000000000");
+    env.put(
+        "STEVEDORE_ORCHESTRATOR_LOCAL_LOGS_DIR",
+        Files.createTempDirectory("bench-stage-files-").toString());
+    Process p = pb.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("orchestrator exited: " + Files.readString(log));
+      }
+      try {
+        var r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          System.out.printf("orchestrator (launcher=noop) on port %d, log %s%n", port, log);
+          return p;
+        }
+      } catch (IOException e) {
+        // not yet listening
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("orchestrator not ready in 120 s; see " + log);
+  }
+
+  // ------------------------------------------------------------------ the run
+
+  void run() throws Exception {
+    try (Connection c = connect()) {
+      c.createStatement()
+          .execute(
+              "insert into jobs.teams (id, name, created_at) values ('"
+                  + team
+                  + "', 'bench', now())");
+    }
+    peer = new Peer(pgUrl, threads);
+    System.out.printf(
+        Locale.ROOT,
+        "dispatch benchmark: %d runs x %d stages, and 1 run x %d parallel stages; db-scheduler"
+            + " 16.7.1 lock-and-fetch, %d threads; %d rounds (+1 warm-up at a quarter size); %d"
+            + " cores%n",
+        runs,
+        CHAIN_STAGES,
+        fanout,
+        threads,
+        rounds,
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "commit latency of a one-row write transaction (synchronous_commit=%s): p50 %.2f ms,"
+            + " p90 %.2f ms%n",
+        setting("synchronous_commit"),
+        commitLatency(50),
+        commitLatency(90));
+    backgroundCommitsPerSecond = background();
+    System.out.printf(
+        Locale.ROOT,
+        "idle background (both systems polling): %.1f commits/s%n",
+        backgroundCommitsPerSecond);
+
+    List<Phase> chain = new ArrayList<>();
+    List<Phase> chainPeer = new ArrayList<>();
+    List<Phase> fan = new ArrayList<>();
+    List<Phase> fanPeer = new ArrayList<>();
+    for (int round = 0; round <= rounds; round++) {
+      boolean warmUp = round == 0;
+      int r = warmUp ? Math.max(1, runs / 4) : runs;
+      int f = warmUp ? Math.max(1, fanout / 4) : fanout;
+      String label = warmUp ? "warm-up" : "round " + round;
+      Phase a = orchestratorPhase(label, "chain", r, CHAIN_STAGES);
+      Phase b = peerPhase(label, r * CHAIN_STAGES);
+      Phase c = orchestratorPhase(label, "fan-out", 1, f);
+      Phase d = peerPhase(label, f);
+      for (Phase p : List.of(a, b, c, d)) {
+        System.out.println(p.row());
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "  %s: chain %.0f%% of db-scheduler, fan-out %.0f%% of db-scheduler%n",
+          label,
+          100 * a.rate() / b.rate(),
+          100 * c.rate() / d.rate());
+      if (!warmUp) {
+        chain.add(a);
+        chainPeer.add(b);
+        fan.add(c);
+        fanPeer.add(d);
+      }
+    }
+    peer.close();
+
+    System.out.println();
+    System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
+    System.out.println("median rounds (by the orchestrator's rate):");
+    System.out.println(Phase.header());
+    Phase mc = median(chain);
+    Phase mcp = chainPeer.get(chain.indexOf(mc));
+    Phase mf = median(fan);
+    Phase mfp = fanPeer.get(fan.indexOf(mf));
+    for (Phase p : List.of(mc, mcp, mf, mfp)) {
+      System.out.println(p.row());
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "orchestrator / db-scheduler: chain %.2f (rounds %s), fan-out %.2f (rounds %s)"
+            + " (goal: at least 1.00)%n",
+        mc.rate() / mcp.rate(),
+        ratios(chain, chainPeer),
+        mf.rate() / mfp.rate(),
+        ratios(fan, fanPeer));
+    System.out.println();
+    System.out.println("where the orchestrator's time goes (median chain round), per stage:");
+    mc.printProfile();
+    System.out.println();
+    System.out.println("where the orchestrator's time goes (median fan-out round), per stage:");
+    mf.printProfile();
+    System.out.println();
+    System.out.println("db-scheduler (median chain round), per execution:");
+    mcp.printProfile();
+  }
+
+  static String ratios(List<Phase> ours, List<Phase> theirs) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < ours.size(); i++) {
+      out.add(String.format(Locale.ROOT, "%.2f", ours.get(i).rate() / theirs.get(i).rate()));
+    }
+    return String.join(", ", out);
+  }
+
+  static Phase median(List<Phase> phases) {
+    List<Phase> sorted = new ArrayList<>(phases);
+    sorted.sort((x, y) -> Double.compare(x.rate(), y.rate()));
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private double[] commitLatencies;
+
+  /** Percentile of 200 one-row insert transactions (autocommit) on a scratch table, in ms. */
+  double commitLatency(int percentile) throws SQLException {
+    if (commitLatencies == null) {
+      try (Connection c = connect();
+          Statement s = c.createStatement()) {
+        s.execute("create table if not exists bench_commit_probe (id bigint)");
+        double[] ms = new double[200];
+        try (PreparedStatement ps =
+            c.prepareStatement("insert into bench_commit_probe (id) values (?)")) {
+          for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            ps.setLong(1, i);
+            ps.executeUpdate();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+          }
+        }
+        s.execute("drop table bench_commit_probe");
+        Arrays.sort(ms);
+        commitLatencies = ms;
+      }
+    }
+    return commitLatencies[
+        Math.min(commitLatencies.length - 1, percentile * commitLatencies.length / 100)];
+  }
+
+  String setting(String name) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement("select current_setting(?)")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  /** Commits per second while both systems only poll. */
+  double background() throws Exception {
+    Thread.sleep(SETTLE.toMillis());
+    long before = xactCommit();
+    long t0 = System.nanoTime();
+    Thread.sleep(20_000);
+    Thread.sleep(SETTLE.toMillis());
+    long after = xactCommit();
+    return (after - before) / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  // ------------------------------------------------------------------ the orchestrator
+
+  Phase orchestratorPhase(String round, String shape, int runCount, int stagesPerRun)
+      throws Exception {
+    UUID pipeline =
+        pipeline(
+            shape + "-" + UUID.randomUUID().toString().substring(0, 8),
+            runCount,
+            stagesPerRun,
+            shape.equals("chain"));
+    Counters before = counters();
+    long cpu0 = orchestratorCpu();
+    long pgCpu0 = postgresCpu();
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "insert into jobs.runs (id, team_id, pipeline_id, pipeline_version, status,"
+                  + " trigger, logical_date, created_at, updated_at)"
+                  + " values (?, ?, ?, 1, 'QUEUED', 'HTTP', ?, now(), now())")) {
+        Timestamp logical = Timestamp.from(Instant.parse("2026-11-26T00:00:00Z"));
+        for (int i = 0; i < runCount; i++) {
+          ps.setObject(1, UUID.randomUUID());
+          ps.setObject(2, team);
+          ps.setObject(3, pipeline);
+          ps.setTimestamp(4, logical);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      c.commit();
+    }
+    // Wait until every run ended (polled by this JVM as postgres, outside both roles).
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select count(*) from jobs.runs where pipeline_id = ?"
+                    + " and status in ('SUCCEEDED', 'FAILED', 'CANCELLED')")) {
+      ps.setObject(1, pipeline);
+      while (true) {
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getInt(1) == runCount) {
+            break;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(shape + ": runs did not end in 10 minutes");
+        }
+        Thread.sleep(50);
+      }
+    }
+    long cpu1 = orchestratorCpu();
+    long pgCpu1 = postgresCpu();
+    List<Stmt> statements = statements(ORCHESTRATOR_ROLE);
+    Counters after = countersAfterSettle();
+    int stages = runCount * stagesPerRun;
+    Instant first;
+    Instant last;
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select min(r.started_at), max(r.ended_at),"
+                    + " count(*) filter (where r.status <> 'SUCCEEDED'),"
+                    + " (select count(*) from jobs.stage_runs s join jobs.runs q on q.id = s.run_id"
+                    + "   where q.pipeline_id = ? and s.status = 'SUCCEEDED' and s.attempt = 1)"
+                    + " from jobs.runs r where r.pipeline_id = ?")) {
+      ps.setObject(1, pipeline);
+      ps.setObject(2, pipeline);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        first = rs.getTimestamp(1).toInstant();
+        last = rs.getTimestamp(2).toInstant();
+        if (rs.getInt(3) != 0 || rs.getInt(4) != stages) {
+          throw new IllegalStateException(
+              shape
+                  + ": "
+                  + rs.getInt(3)
+                  + " runs did not succeed; "
+                  + rs.getInt(4)
+                  + " of "
+                  + stages
+                  + " stages succeeded at the first attempt");
+        }
+      }
+    }
+    double seconds = Duration.between(first, last).toNanos() / 1e9;
+    return new Phase(
+        round,
+        "orchestrator " + shape + " " + runCount + "x" + stagesPerRun,
+        stages,
+        seconds,
+        before,
+        after,
+        (cpu1 - cpu0) / 1e6,
+        (pgCpu1 - pgCpu0) / 1e6,
+        statements,
+        backgroundCommitsPerSecond);
+  }
+
+  UUID pipeline(String name, int maxActiveRuns, int stages, boolean chain) throws Exception {
+    StringBuilder yaml =
+        new StringBuilder("name: ")
+            .append(name)
+            .append("\nteam: bench\nmaxActiveRuns: ")
+            .append(maxActiveRuns)
+            .append("\nstages:\n");
+    for (int i = 0; i < stages; i++) {
+      yaml.append("  - id: s").append(i).append("\n    type: container\n    image: busybox\n");
+      if (chain && i > 0) {
+        yaml.append("    dependsOn: [s").append(i - 1).append("]\n");
+      }
+      // Never run: the no-op launcher starts nothing.
+      yaml.append("    command: [\"true\"]\n");
+    }
+    PipelineSpec spec = parser.parseOrThrow(yaml.toString(), SpecFormat.YAML);
+    UUID id = UUID.randomUUID();
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement p =
+              c.prepareStatement(
+                  "insert into jobs.pipelines (id, team_id, name, latest_version, created_at,"
+                      + " updated_at) values (?, ?, ?, 1, now(), now())");
+          PreparedStatement v =
+              c.prepareStatement(
+                  "insert into jobs.pipeline_versions (pipeline_id, version, spec, source,"
+                      + " created_at) values (?, 1, ?::jsonb, ?, now())")) {
+        p.setObject(1, id);
+        p.setObject(2, team);
+        p.setString(3, name);
+        p.executeUpdate();
+        v.setObject(1, id);
+        v.setString(2, parser.toJson(spec));
+        v.setString(3, yaml.toString());
+        v.executeUpdate();
+      }
+      c.commit();
+    }
+    return id;
+  }
+
+  long orchestratorCpu() {
+    return orchestrator.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
+  // ------------------------------------------------------------------ db-scheduler
+
+  Phase peerPhase(String round, int executions) throws Exception {
+    Counters before = counters();
+    long cpu0 = os.getProcessCpuTime();
+    long pgCpu0 = postgresCpu();
+    Peer.Drain drain = peer.drain(executions);
+    long cpu1 = os.getProcessCpuTime();
+    long pgCpu1 = postgresCpu();
+    List<Stmt> statements = statements(PEER_ROLE);
+    Counters after = countersAfterSettle();
+    return new Phase(
+        round,
+        "db-scheduler " + executions + " executions",
+        executions,
+        drain.seconds(),
+        before,
+        after,
+        (cpu1 - cpu0) / 1e6,
+        (pgCpu1 - pgCpu0) / 1e6,
+        statements,
+        backgroundCommitsPerSecond);
+  }
+
+  /** db-scheduler with its own pool and role, as a service would run it. */
+  static final class Peer implements AutoCloseable {
+    record Drain(double seconds) {}
+
+    final HikariDataSource dataSource;
+    final Scheduler scheduler;
+    final OneTimeTask<Void> task;
+    final AtomicInteger completed = new AtomicInteger();
+    final AtomicReference<Instant> firstStart = new AtomicReference<>();
+    volatile CountDownLatch done = new CountDownLatch(0);
+    volatile int expected;
+    volatile Instant lastEnd;
+
+    Peer(String url, int threads) throws SQLException {
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(url);
+      config.setUsername(PEER_ROLE);
+      config.setPassword("unused");
+      config.setMaximumPoolSize(threads + 2);
+      dataSource = new HikariDataSource(config);
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
+        s.execute(
+            "create table if not exists scheduled_tasks (task_name text not null, task_instance"
+                + " text not null, task_data bytea, execution_time timestamp with time zone not"
+                + " null, picked boolean not null, picked_by text, last_success timestamp with"
+                + " time zone, last_failure timestamp with time zone, consecutive_failures int,"
+                + " last_heartbeat timestamp with time zone, version bigint not null, priority"
+                + " smallint, primary key (task_name, task_instance))");
+        s.execute(
+            "create index if not exists execution_time_idx on scheduled_tasks (execution_time)");
+        s.execute(
+            "create index if not exists last_heartbeat_idx on scheduled_tasks (last_heartbeat)");
+        s.execute(
+            "create index if not exists priority_execution_time_idx on scheduled_tasks"
+                + " (priority desc, execution_time asc)");
+      }
+      task = Tasks.oneTime("noop").execute((instance, context) -> {});
+      scheduler =
+          Scheduler.create(dataSource, task)
+              .threads(threads)
+              .pollUsingLockAndFetch(0.5, 1.0)
+              .pollingInterval(Duration.ofSeconds(1))
+              .addSchedulerListener(
+                  new AbstractSchedulerListener() {
+                    @Override
+                    public void onExecutionStart(CurrentlyExecuting execution) {
+                      firstStart.compareAndSet(null, Instant.now());
+                    }
+
+                    @Override
+                    public void onExecutionComplete(ExecutionComplete complete) {
+                      if (complete.getResult() != ExecutionComplete.Result.OK) {
+                        System.err.println("db-scheduler execution failed: " + complete);
+                      }
+                      if (completed.incrementAndGet() == expected) {
+                        lastEnd = Instant.now();
+                        done.countDown();
+                      }
+                    }
+                  })
+              .build();
+      scheduler.start();
+    }
+
+    Drain drain(int executions) throws Exception {
+      completed.set(0);
+      firstStart.set(null);
+      expected = executions;
+      done = new CountDownLatch(1);
+      List<TaskInstance<?>> instances = new ArrayList<>(executions);
+      String batch = UUID.randomUUID().toString().substring(0, 8);
+      for (int i = 0; i < executions; i++) {
+        instances.add(task.instance(batch + "-" + i));
+      }
+      scheduler.scheduleBatch(instances, Instant.now());
+      if (!done.await(10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException(
+            "db-scheduler completed " + completed.get() + " of " + executions + " in 10 minutes");
+      }
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement ps =
+              c.prepareStatement("select count(*) from scheduled_tasks where task_name = 'noop'")) {
+        // Completed one-time executions are deleted; wait for the last deletes.
+        for (int i = 0; i < 100; i++) {
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getInt(1) == 0) {
+              break;
+            }
+          }
+          Thread.sleep(10);
+        }
+      }
+      return new Drain(Duration.between(firstStart.get(), lastEnd).toNanos() / 1e9);
+    }
+
+    @Override
+    public void close() {
+      scheduler.stop();
+      dataSource.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ counters
+
+  record Counters(long xid, long xactCommit, long wallNanos) {}
+
+  Counters counters() throws SQLException {
+    try (Connection c = connect()) {
+      c.createStatement().execute("select pg_stat_statements_reset()");
+      long xid;
+      try (ResultSet rs = c.createStatement().executeQuery("select txid_current()")) {
+        rs.next();
+        xid = rs.getLong(1);
+      }
+      return new Counters(xid, xactCommit(c), System.nanoTime());
+    }
+  }
+
+  /** Transaction ids now, and xact_commit once the idle backends have flushed their counters. */
+  Counters countersAfterSettle() throws Exception {
+    long xid;
+    try (Connection c = connect();
+        ResultSet rs = c.createStatement().executeQuery("select txid_current()")) {
+      rs.next();
+      xid = rs.getLong(1);
+    }
+    Thread.sleep(SETTLE.toMillis());
+    return new Counters(xid, xactCommit(), System.nanoTime());
+  }
+
+  long xactCommit() throws SQLException {
+    try (Connection c = connect()) {
+      return xactCommit(c);
+    }
+  }
+
+  static long xactCommit(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("select xact_commit from pg_stat_database where datname = ?")) {
+      ps.setString(1, DB);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** One statement of pg_stat_statements. */
+  record Stmt(String query, long calls, double totalMs, long rows) {}
+
+  List<Stmt> statements(String role) throws SQLException {
+    List<Stmt> out = new ArrayList<>();
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select s.query, s.calls, s.total_exec_time, s.rows from pg_stat_statements s"
+                    + " join pg_roles r on r.oid = s.userid"
+                    + " join pg_database d on d.oid = s.dbid"
+                    + " where r.rolname = ? and d.datname = ? order by s.total_exec_time desc")) {
+      ps.setString(1, role);
+      ps.setString(2, DB);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Stmt(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** CPU time of every Postgres process (postmaster and backends), in nanoseconds. */
+  long postgresCpu() {
+    try {
+      long pid = Long.parseLong(Files.readAllLines(postgresData.resolve("postmaster.pid")).get(0));
+      return ProcessHandle.of(pid)
+          .map(
+              h ->
+                  h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)
+                      + h.descendants()
+                          .mapToLong(
+                              d -> d.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+                          .sum())
+          .orElse(0L);
+    } catch (IOException | RuntimeException e) {
+      return 0L;
+    }
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(pgUrl, "postgres", "");
+  }
+
+  // ------------------------------------------------------------------ results
+
+  record Phase(
+      String round,
+      String what,
+      int stages,
+      double seconds,
+      Counters before,
+      Counters after,
+      double cpuMs,
+      double postgresCpuMs,
+      List<Stmt> statements,
+      double backgroundPerSecond) {
+
+    double rate() {
+      return stages / seconds;
+    }
+
+    /** Transaction ids consumed per stage, less the two the bench takes to read them. */
+    double writeTxPerStage() {
+      return (after.xid() - before.xid() - 1) / (double) stages;
+    }
+
+    double commitsPerStage() {
+      double raw = after.xactCommit() - before.xactCommit();
+      double background = backgroundPerSecond * (after.wallNanos() - before.wallNanos()) / 1e9;
+      return Math.max(0, raw - background) / stages;
+    }
+
+    long calls() {
+      return statements.stream().mapToLong(Stmt::calls).sum();
+    }
+
+    static String header() {
+      return String.format(
+          Locale.ROOT,
+          "%-9s %-36s %8s %9s %8s %8s %8s %9s %9s",
+          "round",
+          "what",
+          "stages",
+          "stages/s",
+          "wtx/st",
+          "cmt/st",
+          "stmt/st",
+          "cpu ms/st",
+          "pg ms/st");
+    }
+
+    String row() {
+      return String.format(
+          Locale.ROOT,
+          "%-9s %-36s %8d %9.1f %8.2f %8.2f %8.2f %9.3f %9.3f",
+          round,
+          what,
+          stages,
+          rate(),
+          writeTxPerStage(),
+          commitsPerStage(),
+          calls() / (double) stages,
+          cpuMs / stages,
+          postgresCpuMs / stages);
+    }
+
+    void printProfile() {
+      System.out.printf(
+          Locale.ROOT,
+          "  %d statements (%.2f per stage), %.1f ms of Postgres execution (%.3f ms per stage);"
+              + " top by total time:%n",
+          calls(),
+          calls() / (double) stages,
+          statements.stream().mapToDouble(Stmt::totalMs).sum(),
+          statements.stream().mapToDouble(Stmt::totalMs).sum() / stages);
+      System.out.printf(
+          Locale.ROOT,
+          "  %9s %9s %9s %8s  %s%n",
+          "calls/st",
+          "ms total",
+          "ms/call",
+          "rows/c",
+          "sql");
+      statements.stream()
+          .limit(14)
+          .forEach(
+              s ->
+                  System.out.printf(
+                      Locale.ROOT,
+                      "  %9.3f %9.1f %9.3f %8.1f  %s%n",
+                      s.calls() / (double) stages,
+                      s.totalMs(),
+                      s.totalMs() / Math.max(1, s.calls()),
+                      s.rows() / (double) Math.max(1, s.calls()),
+                      abbreviate(s.query())));
+    }
+  }
+
+  static String abbreviate(String sql) {
+    String flat = sql.replaceAll("\\s+", " ").trim();
+    return flat.length() > 110 ? flat.substring(0, 107) + "..." : flat;
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  static String stringArg(String[] args, String name, String fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return fallback;
+  }
+
+  static int intArg(String[] args, String name, int fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
+}

@@ -1,0 +1,103 @@
+package io.stevedore.orchestrator.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.stevedore.orchestrator.Fixtures;
+import io.stevedore.orchestrator.Fixtures.Attempt;
+import io.stevedore.testing.PostgresResource;
+import io.stevedore.testing.SqsResource;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The no-op launcher drives runs through the real dispatcher and state machines: every attempt goes
+ * LAUNCHING, RUNNING and SUCCEEDED with exit 0 without any process being started.
+ */
+@QuarkusTest
+@TestProfile(NoopLauncherTest.Noop.class)
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SqsResource.class)
+class NoopLauncherTest {
+
+  /** The orchestrator with {@code launcher=noop}. */
+  public static class Noop implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("stevedore.orchestrator.launcher", "noop");
+    }
+  }
+
+  @Inject Fixtures fixtures;
+  @Inject Launcher launcher;
+
+  @Test
+  void completesDiamondRunsWithoutStartingAnything() {
+    String name = "noop-" + UUID.randomUUID().toString().substring(0, 8);
+    UUID team = fixtures.team(name);
+    // A command that would fail if anything ran it: only the no-op launcher lets these succeed.
+    String stages =
+        "stages:\n"
+            + stage("a", List.of())
+            + stage("b", List.of("a"))
+            + stage("c", List.of("a"))
+            + stage("d", List.of("b", "c"));
+    UUID pipeline =
+        fixtures.pipeline(team, "name: diamond\nteam: " + name + "\nmaxActiveRuns: 3\n" + stages);
+    List<UUID> runs =
+        List.of(
+            fixtures.submit(team, pipeline),
+            fixtures.submit(team, pipeline),
+            fixtures.submit(team, pipeline));
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> runs.stream().allMatch(r -> fixtures.runStatus(r).equals("SUCCEEDED")));
+
+    assertThat(launcher.name()).isEqualTo("NOOP");
+    for (UUID run : runs) {
+      assertThat(fixtures.attempts(run))
+          .extracting(Attempt::stageId, Attempt::attempt, Attempt::status, Attempt::exitCode)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("a", 1, "SUCCEEDED", 0),
+              org.assertj.core.groups.Tuple.tuple("b", 1, "SUCCEEDED", 0),
+              org.assertj.core.groups.Tuple.tuple("c", 1, "SUCCEEDED", 0),
+              org.assertj.core.groups.Tuple.tuple("d", 1, "SUCCEEDED", 0));
+      assertThat(fixtures.attempts(run)).allMatch(a -> a.taskRef().startsWith("noop:"));
+      // Each attempt's intent was recorded for the NOOP launcher and closed when its task ended.
+      assertThat(
+              fixtures.count(
+                  "select count(*) from orchestrator.launch_intents i join jobs.stage_runs s"
+                      + " on s.id = i.stage_run_id where s.run_id = ? and i.launcher = 'NOOP'"
+                      + " and i.confirmed_at is not null and i.ended_at is not null",
+                  run))
+          .isEqualTo(4);
+    }
+    // The run events of every stage went through the outbox: PENDING, LAUNCHING, RUNNING and
+    // SUCCEEDED per attempt were written (the relay may already have sent and deleted them).
+    assertThat(
+            fixtures.count(
+                "select count(*) from jobs.stage_runs s join jobs.runs r on r.id = s.run_id"
+                    + " where r.pipeline_id = ? and s.started_at is not null"
+                    + " and s.ended_at >= s.started_at",
+                pipeline))
+        .isEqualTo(12);
+  }
+
+  private static String stage(String id, List<String> dependsOn) {
+    return "  - id: "
+        + id
+        + "\n    type: container\n    image: busybox\n"
+        + (dependsOn.isEmpty() ? "" : "    dependsOn: [" + String.join(", ", dependsOn) + "]\n")
+        + "    command: [\"sh\", \"-c\", \"exit 7\"]\n";
+  }
+}
