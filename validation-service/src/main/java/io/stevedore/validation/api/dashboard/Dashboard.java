@@ -170,7 +170,7 @@ public class Dashboard {
     CorrectionsView corrected =
         latest.reportUri() == null
             ? CorrectionsView.none("No corrections: the validation could not run.")
-            : corrections.fromReport(report.document());
+            : corrections.forResult(teamId, latest.id(), report.document());
     return Optional.of(
         new DatasetPage(
             dataset,

@@ -4,27 +4,62 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stevedore.validation.api.dashboard.DashboardViews.CorrectionsView;
 import io.stevedore.validation.api.dashboard.DashboardViews.CountRow;
 import io.stevedore.validation.api.dashboard.DashboardViews.RuleRow;
+import io.stevedore.validation.domain.Correction;
+import io.stevedore.validation.engine.CorrectionReport;
+import io.stevedore.validation.store.CorrectionStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
 
 /**
- * The corrections made to a result's data, for the dataset page.
- *
- * <p><b>Where they come from.</b> The result's report document: a corrected validation's report
- * holds {@code correction} beside {@code report} ({@code inputRows}, {@code correctedRows}, {@code
+ * The corrections made to a result's data, for the dataset page: the result's row of the {@code
+ * corrections} table (read with the team id), else what its report document records ({@code
+ * correction} beside {@code report}: {@code inputRows}, {@code correctedRows}, {@code
  * quarantinedRows}, {@code rules[]} of {@code {rule, target, rows}}, {@code quarantinedByCheck},
- * {@code correctedUri}, {@code quarantineUri}); the engine's own {@code CorrectionReport} inside
- * {@code report} is read too. <b>To wire:</b> once the {@code corrections} table (migration V3) is
- * on this branch, read the result's row there (with the team id in the query) before the report;
- * nothing else of the dashboard changes.
+ * {@code correctedUri}, {@code quarantineUri}; the engine's own {@code CorrectionReport} inside
+ * {@code report} is read too).
  */
 @ApplicationScoped
 public class DashboardCorrections {
 
   private static final String[] NAMES = {"correction", "corrections"};
+
+  private final CorrectionStore store;
+
+  DashboardCorrections(CorrectionStore store) {
+    this.store = store;
+  }
+
+  /** The corrections of a team's result: from the table, else from its report document. */
+  public CorrectionsView forResult(UUID teamId, UUID resultId, JsonNode document) {
+    Optional<Correction> stored = store.forResult(teamId, resultId);
+    if (stored.isPresent()) {
+      Correction c = stored.get();
+      List<RuleRow> rules = new ArrayList<>();
+      for (CorrectionReport.RuleOutcome r : c.rules()) {
+        rules.add(new RuleRow(r.rule(), r.target(), DashboardFormat.count(r.rows())));
+      }
+      List<CountRow> byCheck = new ArrayList<>();
+      new TreeMap<>(c.quarantinedByCheck())
+          .forEach((check, n) -> byCheck.add(new CountRow(check, DashboardFormat.count(n))));
+      return new CorrectionsView(
+          true,
+          null,
+          DashboardFormat.count(c.inputRows()),
+          DashboardFormat.count(c.correctedRows()),
+          DashboardFormat.count(c.quarantinedRows()),
+          rules,
+          byCheck,
+          c.correctedUri(),
+          c.quarantineUri());
+    }
+    return fromReport(document);
+  }
 
   /** The corrections recorded in a report document (null when the report could not be read). */
   public CorrectionsView fromReport(JsonNode document) {

@@ -17,9 +17,19 @@ import java.util.StringJoiner;
  * @param lastY the newest point's y
  * @param label the scores in words, for screen readers and the tooltip
  * @param count how many scores are drawn
+ * @param low the score at the bottom edge
+ * @param high the score at the top edge
  */
 public record Sparkline(
-    int width, int height, String points, String lastX, String lastY, String label, int count) {
+    int width,
+    int height,
+    String points,
+    String lastX,
+    String lastY,
+    String label,
+    int count,
+    String low,
+    String high) {
 
   private static final double PAD = 2.0;
   static final double MIN_SPAN = 1.0;
@@ -62,7 +72,16 @@ public record Sparkline(
                 words,
                 lo,
                 hi);
-    return new Sparkline(width, height, points.toString(), lastX, lastY, label, n);
+    return new Sparkline(
+        width,
+        height,
+        points.toString(),
+        lastX,
+        lastY,
+        label,
+        n,
+        String.format(Locale.ROOT, "%.2f", lo),
+        String.format(Locale.ROOT, "%.2f", hi));
   }
 
   private static double clamp(double score) {

@@ -26,6 +26,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -162,6 +163,10 @@ class DashboardBrowserTest {
     Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
     Files.copy(
         shot, Path.of("target", "dashboard-airports.png"), StandardCopyOption.REPLACE_EXISTING);
+    new Actions(browser).scrollToElement(browser.findElement(By.id("history-table"))).perform();
+    Path history = browser.getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(
+        history, Path.of("target", "dashboard-history.png"), StandardCopyOption.REPLACE_EXISTING);
 
     // sign out: back at the form, and the pages need signing in again
     browser.findElement(By.id("logout")).click();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DashboardCorrectionsTest {
 
   final ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
-  final DashboardCorrections corrections = new DashboardCorrections();
+  final DashboardCorrections corrections = new DashboardCorrections(null);
 
   @Test
   void readsTheEnginesCorrectionReportFromTheReportDocument() {

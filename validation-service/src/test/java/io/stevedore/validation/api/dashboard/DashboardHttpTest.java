@@ -259,4 +259,42 @@ class DashboardHttpTest {
     // the history keeps the earlier result with its failed check
     assertThat(page).contains("completeness(state)");
   }
+
+  @Test
+  void showsTheCorrectionsMadeEvenWhenTheReportIsGone() {
+    assertThat(teamA.saveSuite("airports-corrected.yaml")).isEqualTo(201);
+    String uri = Fixtures.upload(s3, teamA.name() + "/airports.csv", Fixtures.data("airports.csv"));
+    String reportUri =
+        teamA
+            .as()
+            .contentType("application/json")
+            .body(Map.of("suite", "airports", "datasetUri", uri, "correct", true))
+            .post("/api/v1/validations")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("reportUri");
+
+    DashboardClient a = new DashboardClient().signIn(teamA.key());
+    String page = a.get("/dashboard/datasets/airports").then().statusCode(200).extract().asString();
+    assertThat(page)
+        .contains("id=\"quarantined-rows\">12<")
+        .contains("<td>dropInvalid</td><td>completeness(state)</td><td class=\"num\">12</td>")
+        .contains("<td>trim</td>")
+        .contains("s3://" + Fixtures.QUARANTINE_BUCKET + "/")
+        .contains("/corrected/airports.parquet")
+        .doesNotContain("No corrections");
+    assertThat(page.split("class=\"sample\"", -1)).hasSize(13); // 12 bad rows from the report
+
+    // without the report the samples are gone, but the failing check and the corrections remain
+    String key = reportUri.substring(("s3://" + Fixtures.REPORT_BUCKET + "/").length());
+    s3.deleteObject(r -> r.bucket(Fixtures.REPORT_BUCKET).key(key));
+    String without =
+        a.get("/dashboard/datasets/airports").then().statusCode(200).extract().asString();
+    assertThat(without)
+        .contains("no longer exists")
+        .contains("completeness(state)")
+        .contains("id=\"quarantined-rows\">12<")
+        .doesNotContain("class=\"sample\"");
+  }
 }

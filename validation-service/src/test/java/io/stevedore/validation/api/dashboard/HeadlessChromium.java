@@ -11,17 +11,25 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Debian's Chromium and its driver, headless, driven by Selenium without Selenium Manager (which
- * would try to download a browser). Missing, the browser tests skip with a loud message, unless
- * {@value #REQUIRE} is {@code 1} (as in CI), where they fail.
+ * Debian's Chromium and its driver ({@code /usr/bin/chromium}, {@code /usr/bin/chromedriver}, or
+ * where {@code STEVEDORE_CHROMIUM} and {@code STEVEDORE_CHROMEDRIVER} say), headless, driven by
+ * Selenium without Selenium Manager (which would try to download a browser). Missing, the browser
+ * tests skip with a loud message, unless {@value #REQUIRE} is {@code 1} (as in CI), where they
+ * fail.
  */
 final class HeadlessChromium {
 
   static final String REQUIRE = "STEVEDORE_REQUIRE_BROWSER";
-  static final Path BROWSER = Path.of("/usr/bin/chromium");
-  static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path BROWSER = path("STEVEDORE_CHROMIUM", "/usr/bin/chromium");
+  static final Path DRIVER = path("STEVEDORE_CHROMEDRIVER", "/usr/bin/chromedriver");
 
   private HeadlessChromium() {}
+
+  /** Debian's path, unless the environment variable names another. */
+  private static Path path(String env, String debian) {
+    String given = System.getenv(env);
+    return Path.of(given == null || given.isBlank() ? debian : given);
+  }
 
   /** Skips (or, when required, fails) the calling test unless Chromium and its driver exist. */
   static void assumeInstalled() {

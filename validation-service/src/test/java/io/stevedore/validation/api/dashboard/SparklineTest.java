@@ -27,6 +27,8 @@ class SparklineTest {
     assertThat(p[2][1]).isBetween(2.0, 18.0);
     assertThat(s.lastX()).isEqualTo("98.0");
     assertThat(s.label()).contains("98.00, 99.90, 99.50").contains("from 98.00").contains("99.90");
+    assertThat(s.low()).isEqualTo("98.00");
+    assertThat(s.high()).isEqualTo("99.90");
   }
 
   @Test
@@ -35,6 +37,8 @@ class SparklineTest {
     double[][] p = points(flat);
     assertThat(p[0][1]).isEqualTo(p[1][1]);
     assertThat(p[0][1]).isBetween(2.0, 18.0);
+    assertThat(flat.low()).isEqualTo("99.00"); // at least one point of scale, within 0 to 100
+    assertThat(flat.high()).isEqualTo("100.00");
 
     Sparkline one = Sparkline.of(List.of(42.0), 100, 20);
     assertThat(one.count()).isEqualTo(1);
