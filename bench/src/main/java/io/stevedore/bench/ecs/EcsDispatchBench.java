@@ -55,7 +55,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * ./mvnw -B -q -Pbench -pl orchestrator-service,bench -am package -DskipTests \
  *     -Dspotless.check.skip=true
  * java -cp 'bench/target/quarkus-app/lib/main/*:bench/target/classes' \
- *     io.stevedore.bench.ecs.EcsDispatchBench [--runs 50] [--stages 10] [--task-seconds 1]
+ *     io.stevedore.bench.ecs.EcsDispatchBench [--runs 50] [--stages 10] [--task-seconds 1] \
+ *     [--launch-burst 100] [--launch-rate 20]
  * </pre>
  *
  * <p>The orchestrator's ECS settings are passed as environment variables: {@code
@@ -68,6 +69,10 @@ public final class EcsDispatchBench {
     int runs = intArg(args, "--runs", 50);
     int stages = intArg(args, "--stages", 10);
     int taskSeconds = intArg(args, "--task-seconds", 1);
+    // Tighter than the orchestrator's own pacing (100, 20/s), as with a lower account quota or
+    // another client launching in the same account: throttles must then be retried.
+    int launchBurst = intArg(args, "--launch-burst", 100);
+    int launchRate = intArg(args, "--launch-rate", 20);
     Path jar = Path.of("orchestrator-service/target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build the orchestrator first: " + jar + " is missing");
@@ -78,9 +83,28 @@ public final class EcsDispatchBench {
     String pgUrl = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + pg.property("pg.database");
     String sqsUrl = "http://127.0.0.1:" + sqs.port();
 
+    FakeEcs.Limits fargate = FakeEcs.Limits.fargate();
     FakeEcs.Limits limits =
-        FakeEcs.Limits.fargate()
-            .withTaskTiming(Duration.ofMillis(300), Duration.ofSeconds(taskSeconds));
+        new FakeEcs.Limits(
+            launchBurst,
+            launchRate,
+            fargate.runTaskBurst(),
+            fargate.runTaskRate(),
+            fargate.readBurst(),
+            fargate.readRate(),
+            fargate.stopBurst(),
+            fargate.stopRate(),
+            Duration.ofMillis(300),
+            Duration.ofSeconds(taskSeconds));
+    System.out.printf(
+        Locale.ROOT,
+        "fake ECS: Fargate launches burst %d, %d/s; RunTask calls %d, %.0f/s; reads %d, %.0f/s%n",
+        launchBurst,
+        launchRate,
+        limits.runTaskBurst(),
+        limits.runTaskRate(),
+        limits.readBurst(),
+        limits.readRate());
     try (FakeEcs fake = FakeEcs.start(limits)) {
       SqsClient sqsClient =
           SqsClient.builder()
