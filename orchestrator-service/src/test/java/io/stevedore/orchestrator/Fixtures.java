@@ -213,6 +213,10 @@ public class Fixtures {
         runId);
   }
 
+  public String text(String sql, Object... params) {
+    return jdbc.one(sql, rs -> rs.getString(1), params).orElse(null);
+  }
+
   public int count(String sql, Object... params) {
     return jdbc.one(sql, rs -> rs.getInt(1), params).orElse(0);
   }

@@ -30,6 +30,12 @@ public final class Fixtures {
   /** The reports bucket (the service's default). */
   public static final String REPORT_BUCKET = "stevedore-reports";
 
+  /** The quarantine bucket (the service's default). */
+  public static final String QUARANTINE_BUCKET = "stevedore-quarantine";
+
+  /** The stages bucket, default home of corrected datasets (the service's default). */
+  public static final String STAGES_BUCKET = "stevedore-stages";
+
   static final RestAssuredConfig YAML_AS_TEXT =
       RestAssuredConfig.config()
           .encoderConfig(
@@ -60,9 +66,10 @@ public final class Fixtures {
     return new Team(id, name, keys.createKey(name, "test").key());
   }
 
-  /** Creates the data and reports buckets unless they exist. */
+  /** Creates the data, reports, quarantine and stages buckets unless they exist. */
   public static void buckets(S3Client s3) {
-    for (String bucket : new String[] {DATA_BUCKET, REPORT_BUCKET}) {
+    for (String bucket :
+        new String[] {DATA_BUCKET, REPORT_BUCKET, QUARANTINE_BUCKET, STAGES_BUCKET}) {
       try {
         s3.createBucket(r -> r.bucket(bucket));
       } catch (BucketAlreadyOwnedByYouException | BucketAlreadyExistsException e) {
@@ -82,6 +89,32 @@ public final class Fixtures {
     s3.putObject(
         r -> r.bucket(DATA_BUCKET).key(key), RequestBody.fromString(text, StandardCharsets.UTF_8));
     return "s3://" + DATA_BUCKET + "/" + key;
+  }
+
+  /** Downloads {@code s3://bucket/key} to a file in {@code dir}. */
+  public static Path download(S3Client s3, String uri, Path dir) {
+    String rest = uri.substring("s3://".length());
+    String bucket = rest.substring(0, rest.indexOf('/'));
+    String key = rest.substring(rest.indexOf('/') + 1);
+    Path file = dir.resolve(UUID.randomUUID() + "-" + key.substring(key.lastIndexOf('/') + 1));
+    s3.getObject(r -> r.bucket(bucket).key(key), file);
+    return file;
+  }
+
+  /** Runs a query on a fresh in-memory DuckDB and returns the first column of each row as text. */
+  public static java.util.List<String> duck(String sql) {
+    try (java.sql.Connection c =
+            new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
+      java.util.List<String> rows = new java.util.ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+      return rows;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A file of the shared real data sets ({@link io.stevedore.testing.SharedData}). */

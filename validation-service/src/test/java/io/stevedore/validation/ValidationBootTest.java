@@ -24,7 +24,7 @@ class ValidationBootTest extends ServiceBootContract {
 
   @Override
   protected List<String> ownTables() {
-    return List.of("suites", "suite_versions", "validation_results");
+    return List.of("suites", "suite_versions", "validation_results", "corrections");
   }
 
   @Test

@@ -308,7 +308,8 @@ public record PipelineSpec(
             FailureClass.CAPACITY,
             FailureClass.THROTTLED,
             FailureClass.SPOT_INTERRUPTED,
-            FailureClass.PLATFORM);
+            FailureClass.PLATFORM,
+            FailureClass.HEARTBEAT_LOST);
 
     /** The policy of a stage that names none: one attempt, no retry. */
     public static final RetryPolicy DEFAULT =
@@ -390,7 +391,9 @@ public record PipelineSpec(
     /** The stage's code failed (non-zero exit). */
     USER_ERROR,
     /** Stevedore or AWS failed otherwise. */
-    PLATFORM
+    PLATFORM,
+    /** The worker stopped sending heartbeats while its task still ran (hung or cut off). */
+    HEARTBEAT_LOST
   }
 
   /** What happens to missed schedule firings. */

@@ -395,7 +395,8 @@ class InvalidSpecsTest {
             "stages[0].retry.backoff | unknown value 'linear'; expected one of fixed, exponential",
             "stages[0].retry.maxAttempts | must be at least 1, got 0",
             "stages[0].retry.retryOn[1] | unknown value 'OOM'; expected one of CAPACITY, THROTTLED,"
-                + " IMAGE_PULL, OUT_OF_MEMORY, SPOT_INTERRUPTED, TIMEOUT, USER_ERROR, PLATFORM",
+                + " IMAGE_PULL, OUT_OF_MEMORY, SPOT_INTERRUPTED, TIMEOUT, USER_ERROR, PLATFORM,"
+                + " HEARTBEAT_LOST",
             "stages[1].retry.retryOn | must not be empty"),
         invalid(
             "rejectsUnknownTemplateVariables",

@@ -11,11 +11,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.UUID;
 
-/** A stage attempt's log, for the run's team. */
+/** A stage attempt's log, for the run's team: its tail, or followed as server-sent events. */
 @Path("/api/v1/runs/{runId}/stages/{stageId}/attempts/{attempt}/log")
 @Authenticated
 public class StageLogResource {
@@ -24,10 +27,12 @@ public class StageLogResource {
   static final int MAX_TAIL = 10_000;
 
   private final StageLogs logs;
+  private final LogFollowers followers;
   private final Caller caller;
 
-  StageLogResource(StageLogs logs, Caller caller) {
+  StageLogResource(StageLogs logs, LogFollowers followers, Caller caller) {
     this.logs = logs;
+    this.followers = followers;
     this.caller = caller;
   }
 
@@ -57,5 +62,40 @@ public class StageLogResource {
                   "tail", "must be between 1 and " + MAX_TAIL, String.valueOf(tail))));
     }
     return logs.tail(caller.teamId(), run, stageId, attempt, tail);
+  }
+
+  /**
+   * Follows the attempt's log as server-sent events: first the last {@code tail} lines, then each
+   * new line as it is written, one event per line (default event type, the line as data), until the
+   * attempt has ended and its log is read to the end; then an {@code end} event whose data is the
+   * attempt's final status, and the stream closes.
+   *
+   * @param tail how many earlier lines to send first, 0 to 10000; default 100
+   */
+  @GET
+  @Path("follow")
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  public void follow(
+      @PathParam("runId") String runId,
+      @PathParam("stageId") String stageId,
+      @PathParam("attempt") int attempt,
+      @QueryParam("tail") @DefaultValue("100") int tail,
+      @Context SseEventSink sink,
+      @Context Sse sse) {
+    UUID run;
+    try {
+      run = UUID.fromString(runId);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.notFound("run '" + runId + "' not found");
+    }
+    if (tail < 0 || tail > MAX_TAIL) {
+      throw ApiException.badRequest(
+          "tail must be between 0 and " + MAX_TAIL + ", got " + tail,
+          List.of(
+              new Problem.FieldError(
+                  "tail", "must be between 0 and " + MAX_TAIL, String.valueOf(tail))));
+    }
+    StageLogs.Located located = logs.locate(caller.teamId(), run, stageId, attempt);
+    followers.start(located, tail, sink, sse);
   }
 }

@@ -58,6 +58,71 @@ public interface OrchestratorConfig {
   @WithDefault("cost")
   List<String> runEventSubscribers();
 
+  /**
+   * How long a RUNNING attempt may stay silent once its worker has sent a heartbeat: past it, the
+   * attempt is stopped and fails as {@code HEARTBEAT_LOST} (retried by default). Attempts that
+   * never sent one are only bound by their timeout.
+   */
+  @WithDefault("2m")
+  Duration heartbeatTimeout();
+
+  /**
+   * How often a worker should send a heartbeat; passed to every stage task as {@code
+   * STEVEDORE_HEARTBEAT_INTERVAL} (whole seconds). Keep it well under {@code heartbeat-timeout}.
+   */
+  @WithDefault("30s")
+  Duration heartbeatInterval();
+
+  /**
+   * How long an attempt may stay LAUNCHING (the launcher never confirmed a task) before the
+   * watchdog stops it and fails it as {@code PLATFORM} (retried by default).
+   */
+  @WithDefault("5m")
+  Duration launchingLimit();
+
+  /**
+   * How long a started task may stay in a pending state (ECS PROVISIONING, PENDING, ACTIVATING)
+   * without reaching RUNNING before the watchdog stops it and fails it as {@code PLATFORM}.
+   */
+  @WithDefault("10m")
+  Duration pendingLimit();
+
+  /** Where the logs of ECS attempts are read (CloudWatch Logs, awslogs driver). */
+  Logs logs();
+
+  /**
+   * CloudWatch Logs of ECS attempts: the awslogs driver writes each task's output to the stream
+   * {@code <stream-prefix>/<container-name>/<task id>} of {@code group}.
+   */
+  interface Logs {
+    /** The log group of the stage task definitions. */
+    @WithDefault("/stevedore/stages")
+    String group();
+
+    /** The {@code awslogs-stream-prefix} of the stage task definitions. */
+    @WithDefault("stevedore")
+    String streamPrefix();
+
+    /** The name of the stage container in the task definitions. */
+    @WithDefault("stage")
+    String containerName();
+
+    /**
+     * GetLogEvents calls per second this orchestrator makes at most (token bucket; the account
+     * quota is 25 per second per region, shared with everything else).
+     */
+    @WithDefault("5")
+    int readsPerSecond();
+
+    /** Calls that may be made at once before the rate applies (the bucket's size). */
+    @WithDefault("10")
+    int readBurst();
+
+    /** How often a followed ECS log is polled for new events. */
+    @WithDefault("2s")
+    Duration followInterval();
+  }
+
   /** The security gate, asked before every launch of an image. */
   SecurityGate securityGate();
 

@@ -16,6 +16,8 @@ import java.util.Optional;
  *       USER_ERROR}
  *   <li>{@code SpotInterruption} / {@code TerminationNotice}, "Spot Task was interrupted": {@code
  *       SPOT_INTERRUPTED}
+ *   <li>the watchdog's {@link #HEARTBEAT_LOST_CODE} (the worker went silent): {@code
+ *       HEARTBEAT_LOST}
  *   <li>{@code OutOfMemoryError} or exit code 137: {@code OUT_OF_MEMORY}
  *   <li>rate limits ("Rate exceeded", {@code ThrottlingException}, "toomanyrequests", a pull rate
  *       limit): {@code THROTTLED}
@@ -34,6 +36,12 @@ import java.util.Optional;
  */
 public final class FailureClassifier {
 
+  /**
+   * The stop code the orchestrator's watchdog gives an attempt whose worker went silent (not an ECS
+   * code): {@code HEARTBEAT_LOST}.
+   */
+  public static final String HEARTBEAT_LOST_CODE = "StevedoreHeartbeatLost";
+
   private FailureClassifier() {}
 
   /** The failure class, or empty when the task succeeded (exit code 0 and nothing else wrong). */
@@ -45,6 +53,9 @@ public final class FailureClassifier {
     String text = lower(stop.stoppedReason()) + " | " + lower(stop.containerReason());
     Integer exit = stop.exitCode();
 
+    if (code.equals(lower(HEARTBEAT_LOST_CODE))) {
+      return Optional.of(FailureClass.HEARTBEAT_LOST);
+    }
     if (code.startsWith("stevedore")) {
       // The orchestrator's own stops (security gate, validation): success with exit code 0; a
       // gate that gave no verdict is PLATFORM (retried as the stage allows); the rest USER_ERROR.

@@ -40,6 +40,7 @@ public class Dispatcher {
   private final OrchestratorConfig config;
   private final Wakeup wakeup;
   private final Clock clock;
+  private final Watchdog watchdog;
   private final Gatekeeper gatekeeper;
   private volatile boolean running;
   private Thread thread;
@@ -52,6 +53,7 @@ public class Dispatcher {
       OrchestratorConfig config,
       Wakeup wakeup,
       Clock clock,
+      Watchdog watchdog,
       Gatekeeper gatekeeper) {
     this.engine = engine;
     this.launcher = launcher;
@@ -59,6 +61,7 @@ public class Dispatcher {
     this.config = config;
     this.wakeup = wakeup;
     this.clock = clock;
+    this.watchdog = watchdog;
     this.gatekeeper = gatekeeper;
   }
 
@@ -114,6 +117,7 @@ public class Dispatcher {
     for (LaunchIntent overdue : intents.overdue(now)) {
       engine.timeOut(overdue.stageRunId());
     }
+    watchdog.check(now);
     List<RunEngine.Claim> claims;
     do {
       claims = engine.claim(config.dispatcher().batchSize());

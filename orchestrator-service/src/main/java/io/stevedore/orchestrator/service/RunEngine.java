@@ -3,8 +3,10 @@ package io.stevedore.orchestrator.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.stevedore.common.contract.RunRequest;
 import io.stevedore.common.contract.ValidationResult;
+import io.stevedore.common.http.ApiException;
 import io.stevedore.common.spec.PipelineSpec;
 import io.stevedore.common.spec.PipelineSpec.FailureClass;
 import io.stevedore.common.spec.PipelineSpec.Resources;
@@ -40,6 +42,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -85,6 +88,8 @@ public class RunEngine {
   private final OrchestratorConfig config;
   private final Launcher launcher;
   private final ObjectMapper mapper;
+  private final TaskEnvironment taskEnvironment;
+  private final Alerts alerts;
   private final ValidationStages validations;
 
   RunEngine(
@@ -99,6 +104,8 @@ public class RunEngine {
       OrchestratorConfig config,
       Launcher launcher,
       ObjectMapper mapper,
+      TaskEnvironment taskEnvironment,
+      Alerts alerts,
       ValidationStages validations) {
     this.runs = runs;
     this.stages = stages;
@@ -111,6 +118,8 @@ public class RunEngine {
     this.config = config;
     this.launcher = launcher;
     this.mapper = mapper;
+    this.taskEnvironment = taskEnvironment;
+    this.alerts = alerts;
     this.validations = validations;
   }
 
@@ -234,11 +243,14 @@ public class RunEngine {
     RunRow run = found.get();
     SpecStore.Version version = specs.version(run.pipelineId(), run.pipelineVersion());
     Map<String, StageRunRow> latest = latestByStage(runId);
+    // Named stages run again with everything downstream of them (it read their old outputs).
+    Set<String> wanted = new HashSet<>(named);
+    wanted.addAll(version.dag().downstreamOf(named));
     Set<String> again = new LinkedHashSet<>();
     for (Stage stage : version.dag().order()) {
       StageRunRow last = latest.get(stage.id());
       boolean unsuccessful = last == null || last.status() != StageStatus.SUCCEEDED;
-      if (named.isEmpty() ? unsuccessful : named.contains(stage.id())) {
+      if (named.isEmpty() ? unsuccessful : wanted.contains(stage.id())) {
         again.add(stage.id());
       }
     }
@@ -273,6 +285,79 @@ public class RunEngine {
     }
     RunRow resumed = runs.find(runId).orElseThrow();
     advance(resumed, now);
+  }
+
+  /** What a manual retry of one stage started. */
+  @RegisterForReflection
+  public record StageRetry(UUID runId, String stageId, int attempt, String runStatus) {}
+
+  /**
+   * Retries one stage by hand (the run's team only; another team's run is not found). In a run that
+   * ended, the stage and its downstream run again, as a resume naming it; in a running run, a stage
+   * whose last attempt failed, timed out or was cancelled gets a new attempt, and the stages
+   * skipped behind it wait for it again.
+   */
+  @Transactional
+  public StageRetry retryStage(UUID teamId, UUID runId, String stageId, String reason) {
+    Instant now = clock.instant();
+    runs.find(teamId, runId)
+        .orElseThrow(() -> ApiException.notFound("run '" + runId + "' not found"));
+    RunRow run = runs.lock(runId).orElseThrow();
+    SpecStore.Version version = specs.version(run.pipelineId(), run.pipelineVersion());
+    Stage stage =
+        version
+            .spec()
+            .stage(stageId)
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "stage '" + stageId + "' not found in run '" + runId + "'"));
+    StageRunRow last = latestByStage(runId).get(stageId);
+    String why = "retried by hand" + (reason == null || reason.isBlank() ? "" : ": " + reason);
+    if (run.status() == RunStatus.QUEUED) {
+      throw ApiException.conflict("run '" + runId + "' is QUEUED: it has not started yet");
+    }
+    if (run.status().isTerminal()) {
+      resume(runId, List.of(stageId), why, now);
+    } else {
+      if (last == null || last.status() == StageStatus.SKIPPED) {
+        throw ApiException.conflict(
+            "stage '"
+                + stageId
+                + "' has not run in run '"
+                + runId
+                + "': it waits for its inputs or was skipped behind a failed one");
+      }
+      if (last.status().isActive() || last.status() == StageStatus.SUCCEEDED) {
+        throw ApiException.conflict(
+            "stage '"
+                + stageId
+                + "' attempt "
+                + last.attempt()
+                + " is "
+                + last.status()
+                + "; only a failed, timed out or cancelled stage can be retried while the run"
+                + " runs");
+      }
+      stages.insert(runId, stageId, last.attempt() + 1, StageStatus.PENDING, why, null, now);
+      events.stage(
+          run,
+          stageId,
+          last.attempt() + 1,
+          null,
+          "PENDING",
+          null,
+          why,
+          stage.resources(),
+          null,
+          null,
+          now);
+      advance(run, now);
+    }
+    afterCommit.run(wakeup::wake);
+    StageRunRow retried = latestByStage(runId).get(stageId);
+    RunRow after = runs.find(runId).orElseThrow();
+    return new StageRetry(runId, stageId, retried.attempt(), after.status().name());
   }
 
   // ---------------------------------------------------------------- the graph
@@ -388,6 +473,30 @@ public class RunEngine {
     intent.filter(RunEngine::isTask).ifPresent(i -> afterCommit.run(() -> launcher.stop(i)));
   }
 
+  /**
+   * The watchdog gives up on an attempt (silent, or stuck before running): if it is still in one of
+   * {@code expected}, it ends with {@code stop} (retried as its class allows) and its task is
+   * stopped. Returns whether it was ended here.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean abandon(UUID stageRunId, Set<StageStatus> expected, StopInfo stop) {
+    Instant now = clock.instant();
+    Optional<StageRunRow> found = stages.find(stageRunId);
+    if (found.isEmpty()) {
+      return false;
+    }
+    RunRow run = runs.lock(found.get().runId()).orElseThrow();
+    StageRunRow attempt = stages.find(stageRunId).orElseThrow();
+    if (!expected.contains(attempt.status())) {
+      return false;
+    }
+    Optional<LaunchIntent> intent = intents.find(stageRunId);
+    intents.markEnded(stageRunId, now);
+    finish(run, attempt, stop, now);
+    intent.filter(RunEngine::isTask).ifPresent(i -> afterCommit.run(() -> launcher.stop(i)));
+    return true;
+  }
+
   private void finish(RunRow run, StageRunRow attempt, StopInfo stop, Instant now) {
     PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
     Stage stage = spec.stage(attempt.stageId()).orElseThrow();
@@ -443,6 +552,9 @@ public class RunEngine {
           failureClass,
           reason,
           decision.why());
+      if (!decision.retry() && run.status() == RunStatus.RUNNING) {
+        alerts.stageFailed(run, attempt, status.name(), failureClass.name(), reason, now);
+      }
       if (decision.retry() && run.status() == RunStatus.RUNNING) {
         Instant due = now.plus(decision.delay());
         stages.insert(
@@ -625,7 +737,7 @@ public class RunEngine {
 
   /** Where the output of a run's stage is, for the stages that read it. */
   private String inputUri(RunRow run, String stageId) {
-    return validations.defaultOutput(run, stageId);
+    return validations.inputUri(run, stageId);
   }
 
   /**
@@ -656,7 +768,11 @@ public class RunEngine {
             .spec()
             .stage(attempt.stageId())
             .orElseThrow();
-    finish(run, attempt, ValidationOutcome.of(stage.onFail(), result), now);
+    StopInfo stop = ValidationOutcome.of(stage.onFail(), result);
+    if (FailureClassifier.classify(stop).isEmpty()) {
+      validations.recordOutputs(run, attempt, stage, result, now);
+    }
+    finish(run, attempt, stop, now);
   }
 
   /**
@@ -783,6 +899,7 @@ public class RunEngine {
         new LinkedHashMap<>(
             LOCAL.equals(launcher.name()) ? config.local().env() : config.ecs().env());
     stage.env().forEach((k, v) -> env.put(k, Templates.render(v, values)));
+    env.putAll(taskEnvironment.of(run.id(), stage));
     env.put("STEVEDORE_RUN_ID", run.id().toString());
     env.put("STEVEDORE_STAGE_ID", stage.id());
     env.put("STEVEDORE_STAGE_RUN_ID", attempt.id().toString());

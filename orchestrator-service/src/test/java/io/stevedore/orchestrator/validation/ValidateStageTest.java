@@ -146,6 +146,23 @@ class ValidateStageTest {
     assertThat(awaitEnd(run)).isEqualTo("SUCCEEDED");
     assertThat(check(run).reason()).startsWith("validation PASS, quality score 99.5");
     assertThat(fixtures.latest(run)).containsEntry("after", "SUCCEEDED");
+    // The stages after it read what was validated.
+    assertThat(dataOutput(run)).isEqualTo("s3://stevedore-stages/runs/" + run + "/make/");
+  }
+
+  String dataOutput(UUID run) {
+    return fixtures.count(
+                "select count(*) from orchestrator.stage_outputs o join jobs.stage_runs s"
+                    + " on s.id = o.stage_run_id where s.run_id = ? and s.stage_id = 'check'"
+                    + " and o.name = 'data'",
+                run)
+            == 1
+        ? fixtures.text(
+            "select o.uri from orchestrator.stage_outputs o join jobs.stage_runs s"
+                + " on s.id = o.stage_run_id where s.run_id = ? and s.stage_id = 'check'"
+                + " and o.name = 'data'",
+            run)
+        : null;
   }
 
   @Test
@@ -185,6 +202,7 @@ class ValidateStageTest {
     assertThat(check(run).reason())
         .contains("12 row(s) set aside in s3://stevedore-stages/runs/" + run + "/check/quarantine/")
         .contains("the next stages read " + corrected);
+    assertThat(dataOutput(run)).isEqualTo(corrected);
 
     UUID second = run("quarantine", null);
     answer(request(second), Verdict.FAIL, null, null);

@@ -69,4 +69,46 @@ final class Dtos {
   /** The advisory database as this instance holds it. */
   @RegisterForReflection
   record AdvisoryStatusDto(int advisories, String dataVersion) {}
+
+  /** The admission request of the orchestrator's hook. */
+  @RegisterForReflection
+  record AdmissionRequest(String image, String team, String policy) {}
+
+  /**
+   * The gate's answer to an admission request (flat, as the orchestrator's hook reads it).
+   *
+   * @param image the image asked about
+   * @param digest the image manifest digest judged
+   * @param pinned the reference pinned to that digest, for a registry image: launch this
+   * @param verdict {@code PASS}, {@code WARN} or {@code FAIL}
+   * @param allowed whether the launch may go ahead under the configured enforcement
+   * @param enforcement {@code enforce}, {@code warn} or {@code off}
+   * @param cached whether the verdict was found rather than computed by this request
+   * @param verdictId the stored verdict ({@code GET /api/v1/verdicts/{digest}})
+   * @param findings every finding, with its rule and outcome
+   * @param notes what could not be examined
+   */
+  @RegisterForReflection
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record AdmissionDto(
+      String image,
+      String digest,
+      String pinned,
+      String verdict,
+      boolean allowed,
+      String enforcement,
+      boolean cached,
+      String policy,
+      int policyVersion,
+      String policyHash,
+      String advisoryVersion,
+      String verdictId,
+      String trigger,
+      Instant evaluatedAt,
+      List<Finding> findings,
+      List<String> notes) {}
+
+  /** A scan of a registry image. */
+  @RegisterForReflection
+  record ScanRequest(String image, String policy, String digest) {}
 }

@@ -5,6 +5,7 @@ import io.stevedore.common.auth.Caller;
 import io.stevedore.common.http.ApiException;
 import io.stevedore.common.http.Problem;
 import io.stevedore.securitygate.config.SecurityGateConfig;
+import io.stevedore.securitygate.registry.RegistryReference;
 import io.stevedore.securitygate.service.Json;
 import io.stevedore.securitygate.service.ScanService;
 import io.stevedore.securitygate.store.VerdictStore;
@@ -90,6 +91,52 @@ public class ScanResource {
     }
   }
 
+  /**
+   * Scans an image in a registry: body {@code {"image": "registry/repo:tag", "policy": "name",
+   * "digest": "sha256:..."}} ({@code digest} optional, pins the reference). The reference is
+   * resolved to a digest once and recorded; later scans of it use that digest. 201 with a new
+   * verdict, 200 with {@code cached: true}; 422 when the image cannot be pulled or read.
+   */
+  @POST
+  @Path("/scans")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response scanReference(Dtos.ScanRequest request) {
+    if (request == null || request.image() == null || request.image().isBlank()) {
+      throw ApiException.badRequest(
+          "'image' (a registry reference) is required",
+          List.of(new Problem.FieldError("image", "required", null)));
+    }
+    if (request.policy() == null || request.policy().isBlank()) {
+      throw ApiException.badRequest(
+          "'policy' (a policy name) is required",
+          List.of(new Problem.FieldError("policy", "required", null)));
+    }
+    if (!RegistryReference.isRegistryReference(request.image())) {
+      throw ApiException.badRequest(
+          "'image' must be a registry reference (registry/repo:tag); send local images as a tar",
+          List.of(new Problem.FieldError("image", "not a registry reference", request.image())));
+    }
+    ScanService.Outcome outcome =
+        scans.scanReference(
+            caller.teamId(),
+            caller.teamName(),
+            request.policy(),
+            request.image().trim(),
+            blankToNull(request.digest()),
+            VerdictStore.Trigger.API);
+    Dtos.VerdictDto dto = dto(outcome.verdict(), outcome.cached());
+    return (outcome.cached()
+            ? Response.ok()
+            : Response.created(
+                URI.create(
+                    "/api/v1/verdicts/"
+                        + outcome.verdict().imageDigest()
+                        + "?policy="
+                        + request.policy())))
+        .entity(dto)
+        .build();
+  }
+
   /** The team's latest verdict on an image, under {@code policy} or, without it, any policy. */
   @GET
   @Path("/verdicts/{digest}")
@@ -122,6 +169,10 @@ public class ScanResource {
   }
 
   private Dtos.VerdictDto dto(VerdictRow v, Boolean cached) {
+    return dto(scans, json, v, cached);
+  }
+
+  static Dtos.VerdictDto dto(ScanService scans, Json json, VerdictRow v, Boolean cached) {
     return new Dtos.VerdictDto(
         v.id().toString(),
         v.imageDigest(),

@@ -16,6 +16,9 @@ import java.util.TreeMap;
  * @param layerDigests the layers' digests, lowest first
  * @param files kept files by path (no leading {@code /})
  * @param skipped paths of files that matched but exceeded a size bound, with the reason
+ * @param indexDigest the digest of the image index the image was chosen from (a registry pull of a
+ *     multi-platform image), or null
+ * @param signatures cosign signatures stored beside the image (OCI layouts only)
  */
 public record ImageContents(
     String digest,
@@ -23,11 +26,24 @@ public record ImageContents(
     ImageConfig config,
     List<String> layerDigests,
     SortedMap<String, byte[]> files,
-    Map<String, String> skipped) {
+    Map<String, String> skipped,
+    String indexDigest,
+    List<CosignSignature> signatures) {
 
   public ImageContents {
     layerDigests = List.copyOf(layerDigests);
     files = new TreeMap<>(files);
     skipped = Map.copyOf(skipped);
+    signatures = List.copyOf(signatures);
+  }
+
+  public ImageContents(
+      String digest,
+      String configDigest,
+      ImageConfig config,
+      List<String> layerDigests,
+      SortedMap<String, byte[]> files,
+      Map<String, String> skipped) {
+    this(digest, configDigest, config, layerDigests, files, skipped, null, List.of());
   }
 }

@@ -28,10 +28,12 @@ import java.util.zip.GZIPInputStream;
  */
 public final class ImageReader {
 
-  static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-  static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-  static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-  static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+  public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+  public static final String DOCKER_LIST =
+      "application/vnd.docker.distribution.manifest.list.v2+json";
+  public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  public static final String DOCKER_MANIFEST =
+      "application/vnd.docker.distribution.manifest.v2+json";
 
   private static final Set<String> LAYER_TYPES =
       Set.of(
@@ -44,6 +46,33 @@ public final class ImageReader {
           "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The annotation OCI layouts use for a manifest's tag. */
+  static final String REF_NAME = "org.opencontainers.image.ref.name";
+
+  /** The annotation on a pulled image's descriptor naming the index it was chosen from. */
+  static final String INDEX_DIGEST_ANNOTATION = "io.stevedore.gate.index-digest";
+
+  /** The layer annotation holding a cosign signature. */
+  public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+
+  private static final java.util.regex.Pattern SIGNATURE_TAG =
+      java.util.regex.Pattern.compile("sha256-[0-9a-f]{64}\\.sig");
+
+  /** Whether {@code mediaType} is a layer type this reader can apply. */
+  public static boolean isLayerType(String mediaType) {
+    return LAYER_TYPES.contains(mediaType);
+  }
+
+  /** Whether {@code mediaType} is an image index or a Docker manifest list. */
+  public static boolean isIndexType(String mediaType) {
+    return OCI_INDEX.equals(mediaType) || DOCKER_LIST.equals(mediaType);
+  }
+
+  /** Whether {@code mediaType} is an OCI or Docker v2 schema 2 image manifest. */
+  public static boolean isManifestType(String mediaType) {
+    return OCI_MANIFEST.equals(mediaType) || DOCKER_MANIFEST.equals(mediaType);
+  }
 
   private final ImageLimits limits;
 
@@ -160,13 +189,57 @@ public final class ImageReader {
       layerDigests.add(digest);
       i++;
     }
+    String indexDigest = null;
+    for (JsonNode m : index.path("manifests")) {
+      if (m.path("digest").asText("").equals(manifestDigest)) {
+        indexDigest = m.path("annotations").path(INDEX_DIGEST_ANNOTATION).asText(null);
+      }
+    }
     return new ImageContents(
         manifestDigest,
         configDigest,
         parseConfig(config),
         layerDigests,
         applier.files(),
-        applier.skipped());
+        applier.skipped(),
+        indexDigest,
+        signatures(source, index));
+  }
+
+  /** The cosign signature manifests of the layout's index ({@code sha256-<hex>.sig}). */
+  private List<CosignSignature> signatures(ArchiveSource source, JsonNode index)
+      throws IOException {
+    List<CosignSignature> out = new ArrayList<>();
+    for (JsonNode m : index.path("manifests")) {
+      String tag = m.path("annotations").path(REF_NAME).asText("");
+      if (!SIGNATURE_TAG.matcher(tag).matches()) {
+        continue;
+      }
+      String target = "sha256:" + tag.substring("sha256-".length(), tag.length() - ".sig".length());
+      String digest = Digests.require(m.path("digest").asText(null));
+      JsonNode manifest = blobJson(source, digest, "signature manifest");
+      for (JsonNode layer : manifest.path("layers")) {
+        String layerDigest = Digests.require(layer.path("digest").asText(null));
+        byte[] payload = readAll(source, blobPath(layerDigest), "signature payload " + layerDigest);
+        String actual = Digests.sha256(payload);
+        if (!actual.equals(layerDigest)) {
+          throw new ImageException(
+              "signature payload " + layerDigest + " has digest " + actual + "; it was altered");
+        }
+        out.add(
+            new CosignSignature(
+                target,
+                payload,
+                layer.path("annotations").path(SIGNATURE_ANNOTATION).asText(null)));
+      }
+    }
+    return out;
+  }
+
+  private static boolean isSignature(JsonNode descriptor) {
+    return SIGNATURE_TAG
+        .matcher(descriptor.path("annotations").path(REF_NAME).asText(""))
+        .matches();
   }
 
   private String selectManifest(
@@ -175,7 +248,11 @@ public final class ImageReader {
       throw new ImageException("image indexes nest deeper than 2 levels");
     }
     List<JsonNode> manifests = new ArrayList<>();
-    index.path("manifests").forEach(manifests::add);
+    for (JsonNode m : index.path("manifests")) {
+      if (!isSignature(m)) {
+        manifests.add(m);
+      }
+    }
     if (manifests.isEmpty()) {
       throw new ImageException("the image index lists no manifests");
     }

@@ -6,6 +6,7 @@ import io.stevedore.common.contract.Queues;
 import io.stevedore.common.messaging.IncomingMessage;
 import io.stevedore.common.messaging.QueueConsumer;
 import io.stevedore.securitygate.config.SecurityGateConfig;
+import io.stevedore.securitygate.registry.RegistryReference;
 import io.stevedore.securitygate.service.ScanService;
 import io.stevedore.securitygate.store.VerdictStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,10 +17,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Scans images named on the {@code image-scans} queue ({@link ImageScanRequest}) and stores their
- * verdicts. For now the image must be on a local disk: {@code image} is a path or {@code file:} URI
- * of an OCI layout (directory or tar) or a {@code docker save} tar; registry references are not
- * pulled yet. {@code requestedBy} names the team, whose policy named by the message attribute
- * {@value #POLICY_ATTRIBUTE} (default {@code stevedore.security-gate.default-policy}) applies.
+ * verdicts. {@code image} is a registry reference ({@code registry/repo:tag} or {@code
+ * registry/repo@sha256:...}), pulled over the registry HTTP API v2, or a local path or {@code
+ * file:} URI of an OCI layout (directory or tar) or a {@code docker save} tar. {@code requestedBy}
+ * names the team; the policy is the request's {@code policy}, else the message attribute {@value
+ * #POLICY_ATTRIBUTE}, else {@code stevedore.security-gate.default-policy}.
  *
  * <p>A request that cannot succeed (unknown team or policy, no such file, unreadable image) throws:
  * it is retried, then dead-lettered with its reason in {@code jobs.message_failures}.
@@ -56,18 +58,25 @@ public class ImageScanConsumer implements QueueConsumer {
     if (request.requestedBy() == null || request.requestedBy().isBlank()) {
       throw new IllegalArgumentException(message + ": 'requestedBy' (a team name) is required");
     }
-    Path path = localPath(request.image());
     ApiKeys.Team team = teams.team(request.requestedBy());
-    String policy = message.attributes().getOrDefault(POLICY_ATTRIBUTE, config.defaultPolicy());
+    String policy =
+        request.policy() != null && !request.policy().isBlank()
+            ? request.policy()
+            : message.attributes().getOrDefault(POLICY_ATTRIBUTE, config.defaultPolicy());
+    String digest =
+        request.digest() == null || request.digest().isBlank() ? null : request.digest();
     ScanService.Outcome outcome =
-        scans.scan(
-            team.id(),
-            team.name(),
-            policy,
-            path,
-            request.digest(),
-            null,
-            VerdictStore.Trigger.QUEUE);
+        RegistryReference.isRegistryReference(request.image())
+            ? scans.scanReference(
+                team.id(), team.name(), policy, request.image(), digest, VerdictStore.Trigger.QUEUE)
+            : scans.scan(
+                team.id(),
+                team.name(),
+                policy,
+                localPath(request.image()),
+                digest,
+                null,
+                VerdictStore.Trigger.QUEUE);
     LOG.infof(
         "%s: %s %s under %s v%d%s",
         message,
@@ -85,11 +94,7 @@ public class ImageScanConsumer implements QueueConsumer {
     } else if (image.startsWith("/")) {
       path = Path.of(image);
     } else {
-      throw new IllegalArgumentException(
-          "image '"
-              + image
-              + "' is not a local path or file: URI; registry pulls are not supported"
-              + " yet");
+      throw new IllegalArgumentException("image '" + image + "' is not a local path or file: URI");
     }
     if (!Files.exists(path)) {
       throw new IllegalArgumentException("image '" + image + "' does not exist");

@@ -52,7 +52,13 @@ public record Finding(
     /** The image comes from a registry the policy does not allow. */
     REGISTRY_NOT_ALLOWED,
     /** A label the policy requires is missing. */
-    REQUIRED_LABEL_MISSING
+    REQUIRED_LABEL_MISSING,
+    /** The policy requires a cosign signature and the image has none. */
+    SIGNATURE_MISSING,
+    /** The image's cosign signatures do not verify with the policy's key. */
+    SIGNATURE_INVALID,
+    /** A cosign signature verified with the policy's key (for the explanation). */
+    SIGNATURE_VERIFIED
   }
 
   /** What a finding does to the verdict. */

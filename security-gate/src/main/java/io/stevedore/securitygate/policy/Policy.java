@@ -19,6 +19,7 @@ import java.util.List;
  * @param secrets where to look for secrets
  * @param allowedRegistries registry/repository prefixes images may come from; empty for any
  * @param requiredLabels labels every image must carry
+ * @param signature the cosign signature the image must carry, or null when none is required
  */
 public record Policy(
     String team,
@@ -32,13 +33,72 @@ public record Policy(
     boolean forbidRoot,
     SecretScan secrets,
     List<String> allowedRegistries,
-    List<String> requiredLabels) {
+    List<String> requiredLabels,
+    Signature signature) {
 
   public Policy {
     allowList = List.copyOf(allowList);
     allowedRegistries = List.copyOf(allowedRegistries);
     requiredLabels = List.copyOf(requiredLabels);
   }
+
+  /** A policy that requires no signature. */
+  public Policy(
+      String team,
+      int version,
+      String hash,
+      Severity failAt,
+      Severity warnAt,
+      boolean onlyFixed,
+      Severity unknownSeverityAs,
+      List<AllowListEntry> allowList,
+      boolean forbidRoot,
+      SecretScan secrets,
+      List<String> allowedRegistries,
+      List<String> requiredLabels) {
+    this(
+        team,
+        version,
+        hash,
+        failAt,
+        warnAt,
+        onlyFixed,
+        unknownSeverityAs,
+        allowList,
+        forbidRoot,
+        secrets,
+        allowedRegistries,
+        requiredLabels,
+        null);
+  }
+
+  /** The same policy numbered {@code number}. */
+  public Policy withVersion(int number) {
+    return new Policy(
+        team,
+        number,
+        hash,
+        failAt,
+        warnAt,
+        onlyFixed,
+        unknownSeverityAs,
+        allowList,
+        forbidRoot,
+        secrets,
+        allowedRegistries,
+        requiredLabels,
+        signature);
+  }
+
+  /**
+   * The cosign signature an image must carry: verified with {@code publicKey} (PEM, ECDSA P-256),
+   * or with the key configured under {@code keyRef} ({@code
+   * stevedore.security-gate.signing-keys.<keyRef>}). Exactly one is set.
+   *
+   * @param publicKey the PEM public key, or null
+   * @param keyRef the name of a configured key, or null
+   */
+  public record Signature(String publicKey, String keyRef) {}
 
   /**
    * An accepted vulnerability.

@@ -1,5 +1,6 @@
 package io.stevedore.securitygate.policy;
 
+import io.stevedore.securitygate.advisory.ExternalVulnerability;
 import io.stevedore.securitygate.advisory.Severity;
 import io.stevedore.securitygate.advisory.VulnerabilityMatch;
 import io.stevedore.securitygate.image.ImageConfig;
@@ -63,6 +64,88 @@ public final class PolicyEngine {
                 label,
                 "the policy requires label '" + label + "', which the image does not carry"));
       }
+    }
+    return out;
+  }
+
+  /**
+   * Judges vulnerabilities reported by another scanner (ECR) by the policy's thresholds and
+   * allow-list. One whose id the gate's own findings already name is left out. An external report
+   * states no fix, so under {@code onlyFixed} it warns at most.
+   */
+  public List<Finding> external(
+      Policy policy, List<ExternalVulnerability> reported, List<Finding> existing) {
+    Set<String> known = new HashSet<>();
+    for (Finding f : existing) {
+      if (f.advisoryId() != null) {
+        known.add(f.advisoryId());
+      }
+      known.addAll(f.cves());
+    }
+    Instant now = clock.instant();
+    List<Finding> out = new ArrayList<>();
+    for (ExternalVulnerability v : reported) {
+      if (!known.add(v.id() + "|" + v.subject()) || known.contains(v.id())) {
+        continue;
+      }
+      Severity counted =
+          v.severity() == Severity.UNKNOWN ? policy.unknownSeverityAs() : v.severity();
+      String what =
+          v.id()
+              + " reported by "
+              + v.source()
+              + " scan"
+              + (v.packageName().isEmpty()
+                  ? ""
+                  : " in " + v.packageName() + " " + v.packageVersion())
+              + "; severity "
+              + level(counted);
+      List<String> cves = v.id().startsWith("CVE-") ? List.of(v.id()) : List.of();
+      Policy.AllowListEntry allowed =
+          policy.allowList().stream()
+              .filter(e -> e.id().equals(v.id()) && now.isBefore(e.expires()))
+              .findFirst()
+              .orElse(null);
+      if (allowed != null) {
+        out.add(
+            new Finding(
+                Finding.Rule.ALLOW_LIST,
+                Finding.Outcome.INFO,
+                v.subject(),
+                what + "; accepted until " + allowed.expires() + ": " + allowed.justification(),
+                v.id(),
+                cves,
+                counted,
+                null));
+        continue;
+      }
+      Finding.Outcome outcome;
+      String why;
+      if (counted.compareTo(policy.failAt()) >= 0) {
+        if (policy.onlyFixed()) {
+          outcome = Finding.Outcome.WARN;
+          why = "; at or above " + level(policy.failAt()) + " but no fix is reported";
+        } else {
+          outcome = Finding.Outcome.FAIL;
+          why = "; at or above the policy's " + level(policy.failAt());
+        }
+      } else if (policy.warnAt() != null && counted.compareTo(policy.warnAt()) >= 0) {
+        outcome = Finding.Outcome.WARN;
+        why = "; below " + level(policy.failAt()) + ", at or above " + level(policy.warnAt());
+      } else {
+        outcome = Finding.Outcome.INFO;
+        why = "; below the policy's " + level(policy.failAt());
+      }
+      out.add(
+          new Finding(
+              Finding.Rule.VULNERABILITY,
+              outcome,
+              v.subject(),
+              what + why,
+              v.id(),
+              cves,
+              counted,
+              null));
     }
     return out;
   }

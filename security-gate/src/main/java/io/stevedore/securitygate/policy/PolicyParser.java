@@ -39,6 +39,7 @@ import java.util.TreeMap;
  * secrets: {env: true, labels: true, files: true}
  * registries: [123456789012.dkr.ecr.eu-west-1.amazonaws.com/etl]
  * requiredLabels: [org.opencontainers.image.source]
+ * signature: {publicKey: "-----BEGIN PUBLIC KEY-----..."}   # or {keyRef: release-key}
  * </pre>
  *
  * Every problem is collected with its field path before failing.
@@ -56,7 +57,8 @@ public final class PolicyParser {
           "forbidRoot",
           "secrets",
           "registries",
-          "requiredLabels");
+          "requiredLabels",
+          "signature");
   private static final Set<String> VULN =
       Set.of("failAt", "warnAt", "onlyFixed", "unknownSeverityAs");
 
@@ -153,6 +155,7 @@ public final class PolicyParser {
       }
     }
     List<String> labels = strings(root, "requiredLabels", problems);
+    Policy.Signature signature = signature(root.path("signature"), problems);
     if (!problems.isEmpty()) {
       throw new PolicyException(problems);
     }
@@ -168,7 +171,37 @@ public final class PolicyParser {
         forbidRoot,
         secrets,
         registries,
-        labels);
+        labels,
+        signature);
+  }
+
+  private static Policy.Signature signature(JsonNode node, List<String> problems) {
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      problems.add("signature: must be a mapping with publicKey or keyRef");
+      return null;
+    }
+    unknownFields(node, Set.of("publicKey", "keyRef"), "signature.", problems);
+    String pem = node.path("publicKey").asText("").trim();
+    String ref = node.path("keyRef").asText("").trim();
+    if (pem.isEmpty() == ref.isEmpty()) {
+      problems.add("signature: give exactly one of publicKey (PEM) or keyRef");
+      return null;
+    }
+    if (!pem.isEmpty()) {
+      try {
+        SignatureVerifier.publicKey(pem);
+      } catch (IllegalArgumentException e) {
+        problems.add("signature.publicKey: " + e.getMessage());
+      }
+      return new Policy.Signature(pem, null);
+    }
+    if (!ref.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+      problems.add("signature.keyRef: '" + ref + "' is not a key name");
+    }
+    return new Policy.Signature(null, ref);
   }
 
   private static void unknownFields(

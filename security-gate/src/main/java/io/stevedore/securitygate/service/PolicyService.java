@@ -69,20 +69,7 @@ public class PolicyService {
   /** The policy a stored row holds, numbered with the stored version. */
   public static StoredPolicy stored(PolicyRow row, String teamName) {
     Policy p = PolicyParser.parse(row.yaml(), teamName);
-    Policy numbered =
-        new Policy(
-            p.team(),
-            row.version(),
-            p.hash(),
-            p.failAt(),
-            p.warnAt(),
-            p.onlyFixed(),
-            p.unknownSeverityAs(),
-            p.allowList(),
-            p.forbidRoot(),
-            p.secrets(),
-            p.allowedRegistries(),
-            p.requiredLabels());
+    Policy numbered = p.withVersion(row.version());
     return new StoredPolicy(row, numbered);
   }
 

@@ -3,6 +3,9 @@ package io.stevedore.securitygate.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.stevedore.common.contract.Alert;
+import io.stevedore.common.contract.Queues;
+import io.stevedore.common.messaging.Outbox;
 import io.stevedore.securitygate.config.SecurityGateConfig;
 import io.stevedore.securitygate.inventory.Inventory;
 import io.stevedore.securitygate.store.ImageStore;
@@ -14,8 +17,12 @@ import io.stevedore.securitygate.verdict.SecurityGate;
 import io.stevedore.securitygate.verdict.Verdict;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -25,9 +32,11 @@ import org.jboss.logging.Logger;
 
 /**
  * After new advisories, evaluates recently seen images again from their stored inventories under
- * each team's latest policy, records the new verdicts, and raises an alert (an ERROR log line and
- * the counter {@code stevedore.security_gate.alerts}) when an image that did not fail now fails.
- * Runs on one background thread; requests arriving while one runs queue behind it.
+ * each team's latest policy, records the new verdicts, and raises an alert when an image that did
+ * not fail now fails: an {@link Alert} {@code IMAGE_NOW_FAILS} sent through the outbox to the
+ * {@code alerts} queue with the verdict, an ERROR log line and the counter {@code
+ * stevedore.security_gate.alerts}. Runs on one background thread; requests arriving while one runs
+ * queue behind it.
  */
 @ApplicationScoped
 public class RescanService {
@@ -43,6 +52,7 @@ public class RescanService {
   private final Clock clock;
   private final SecurityGateConfig config;
   private final Counter alerts;
+  private final Outbox outbox;
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -59,7 +69,9 @@ public class RescanService {
       Json json,
       Clock clock,
       SecurityGateConfig config,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      Outbox outbox) {
+    this.outbox = outbox;
     this.gate = gate;
     this.images = images;
     this.policies = policies;
@@ -134,10 +146,21 @@ public class RescanService {
             previous.reference(),
             VerdictStore.Trigger.RESCAN,
             v.evaluatedAt());
-    boolean inserted = QuarkusTransaction.requiringNew().call(() -> verdicts.insert(row));
-    if (inserted
-        && v.status() == Verdict.Status.FAIL
-        && !previous.verdict().equals(Verdict.Status.FAIL.name())) {
+    boolean nowFails =
+        v.status() == Verdict.Status.FAIL && !previous.verdict().equals(Verdict.Status.FAIL.name());
+    boolean inserted =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  boolean done = verdicts.insert(row);
+                  if (done && nowFails) {
+                    // sent if and only if the new verdict is stored
+                    outbox.send(
+                        Queues.ALERTS, alert(previous, row, v, team.get(), policyRow.get()));
+                  }
+                  return done;
+                });
+    if (inserted && nowFails) {
       alerts.increment();
       LOG.errorf(
           "ALERT security-gate: image %s (%s) now FAILS policy '%s' v%d of team %s after new"
@@ -151,6 +174,51 @@ public class RescanService {
           v.failures().stream().map(f -> f.message()).toList());
     }
     return inserted;
+  }
+
+  /** The {@code IMAGE_NOW_FAILS} alert of a rescan (no secret values: findings are redacted). */
+  private Alert alert(
+      VerdictRow previous, VerdictRow row, Verdict v, String team, PolicyStore.PolicyRow policy) {
+    List<String> failing = v.failures().stream().map(f -> f.message()).limit(20).toList();
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("digest", row.imageDigest());
+    if (row.reference() != null) {
+      attributes.put("reference", row.reference());
+    }
+    attributes.put("policy", row.policyName());
+    attributes.put("policyVersion", Integer.toString(policy.version()));
+    attributes.put("previousVerdict", previous.verdict());
+    attributes.put("verdictId", row.id().toString());
+    attributes.put("advisoryVersion", row.advisoryVersion());
+    attributes.put("failures", Integer.toString(v.failures().size()));
+    return new Alert(
+        // one alert per new verdict: a redelivery of the same verdict keeps its id
+        UUID.nameUUIDFromBytes(("IMAGE_NOW_FAILS " + row.id()).getBytes(StandardCharsets.UTF_8)),
+        "security-gate",
+        "IMAGE_NOW_FAILS",
+        "critical",
+        row.teamId(),
+        team,
+        null,
+        null,
+        "image "
+            + (row.reference() != null ? row.reference() : row.imageDigest())
+            + " now fails policy '"
+            + row.policyName()
+            + "'",
+        "After new advisories, image "
+            + row.imageDigest()
+            + " fails policy '"
+            + row.policyName()
+            + "' v"
+            + policy.version()
+            + " (it was "
+            + previous.verdict()
+            + "):\n"
+            + String.join("\n", failing),
+        attributes,
+        List.of(),
+        v.evaluatedAt());
   }
 
   @PreDestroy

@@ -17,7 +17,8 @@ public class VerdictStore {
   public enum Trigger {
     API,
     QUEUE,
-    RESCAN
+    RESCAN,
+    ADMISSION
   }
 
   /** A stored verdict; findings and notes as JSON. */

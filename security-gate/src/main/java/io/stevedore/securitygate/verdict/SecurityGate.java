@@ -2,6 +2,7 @@ package io.stevedore.securitygate.verdict;
 
 import io.stevedore.securitygate.advisory.AdvisoryIndex;
 import io.stevedore.securitygate.advisory.AdvisoryMatcher;
+import io.stevedore.securitygate.advisory.ExternalVulnerability;
 import io.stevedore.securitygate.advisory.VulnerabilityMatch;
 import io.stevedore.securitygate.image.FileSelector;
 import io.stevedore.securitygate.image.ImageContents;
@@ -12,12 +13,15 @@ import io.stevedore.securitygate.inventory.InventoryBuilder;
 import io.stevedore.securitygate.policy.Finding;
 import io.stevedore.securitygate.policy.Policy;
 import io.stevedore.securitygate.policy.PolicyEngine;
+import io.stevedore.securitygate.policy.SignatureVerifier;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Image to verdict: read the image, take its inventory, match advisories, apply the policy. A
@@ -36,9 +40,23 @@ public final class SecurityGate {
   private final PolicyEngine engine;
   private final VerdictCache cache;
   private final Clock clock;
+  private final Function<String, Optional<String>> signingKeys;
 
   public SecurityGate(
       ImageLimits limits, AdvisoryIndex advisories, VerdictCache cache, Clock clock) {
+    this(limits, advisories, cache, clock, name -> Optional.empty());
+  }
+
+  /**
+   * @param signingKeys PEM public keys by name, for policies that name their key by {@code keyRef}
+   */
+  public SecurityGate(
+      ImageLimits limits,
+      AdvisoryIndex advisories,
+      VerdictCache cache,
+      Clock clock,
+      Function<String, Optional<String>> signingKeys) {
+    this.signingKeys = signingKeys;
     this.reader = new ImageReader(limits);
     this.inventories = new InventoryBuilder(limits.maxJarBytes());
     this.advisories = advisories;
@@ -83,9 +101,22 @@ public final class SecurityGate {
 
   /** Reads and decides, bypassing the cache lookup; the verdict is cached. */
   public Result evaluateUncached(Path path, String digest, String reference, Policy policy) {
+    return evaluateUncached(path, digest, reference, policy, List.of());
+  }
+
+  /**
+   * Reads and decides with another scanner's reports merged in, bypassing the cache lookup; the
+   * verdict is cached.
+   */
+  public Result evaluateUncached(
+      Path path,
+      String digest,
+      String reference,
+      Policy policy,
+      List<ExternalVulnerability> external) {
     ImageContents image = reader.read(path, digest);
     Inventory inventory = inventories.build(image);
-    return new Result(decide(image, inventory, reference, policy), inventory, false);
+    return new Result(decide(image, inventory, reference, policy, external), inventory, false);
   }
 
   /**
@@ -103,6 +134,30 @@ public final class SecurityGate {
     if (policy.secrets().files()) {
       previous.stream().filter(f -> f.rule() == Finding.Rule.SECRET_IN_FILE).forEach(findings::add);
     }
+    if (policy.signature() != null) {
+      List<Finding> signatures =
+          previous.stream().filter(SecurityGate::isSignatureFinding).toList();
+      if (signatures.isEmpty()) {
+        // the image's files are not kept: a signature never examined under this policy fails
+        findings.add(
+            new Finding(
+                Finding.Rule.SIGNATURE_INVALID,
+                Finding.Outcome.FAIL,
+                inventory.imageDigest(),
+                "the image's signatures were not examined under this policy (its files are not"
+                    + " kept); scan the image again",
+                null,
+                List.of(),
+                null,
+                null));
+      } else {
+        findings.addAll(signatures);
+      }
+    }
+    // another scanner's reports are not re-fetched by a rescan: they are carried over
+    previous.stream()
+        .filter(f -> f.rule() == Finding.Rule.VULNERABILITY && f.subject().startsWith("ecr:"))
+        .forEach(findings::add);
     Verdict verdict =
         new Verdict(
             Verdict.statusOf(findings),
@@ -116,8 +171,27 @@ public final class SecurityGate {
     return verdict;
   }
 
+  private static boolean isSignatureFinding(Finding f) {
+    return f.rule() == Finding.Rule.SIGNATURE_MISSING
+        || f.rule() == Finding.Rule.SIGNATURE_INVALID
+        || f.rule() == Finding.Rule.SIGNATURE_VERIFIED;
+  }
+
   /** Decides on an image already read, and caches the verdict. */
   public Verdict decide(ImageContents image, Inventory inventory, String reference, Policy policy) {
+    return decide(image, inventory, reference, policy, List.of());
+  }
+
+  /**
+   * Decides on an image already read, with vulnerabilities another scanner reported merged in, and
+   * caches the verdict.
+   */
+  public Verdict decide(
+      ImageContents image,
+      Inventory inventory,
+      String reference,
+      Policy policy,
+      List<ExternalVulnerability> external) {
     String advisoryVersion = advisories.dataVersion();
     List<String> notes = new ArrayList<>(inventory.notes());
     List<VulnerabilityMatch> matches = matcher.match(inventory, notes);
@@ -130,7 +204,15 @@ public final class SecurityGate {
                 scan.put(p, bytes);
               }
             });
-    List<Finding> findings = engine.evaluate(policy, reference, inventory, matches, scan);
+    List<Finding> findings =
+        new ArrayList<>(engine.evaluate(policy, reference, inventory, matches, scan));
+    findings.addAll(engine.external(policy, external, findings));
+    List<String> digests = new ArrayList<>();
+    digests.add(image.digest());
+    if (image.indexDigest() != null) {
+      digests.add(image.indexDigest());
+    }
+    findings.addAll(SignatureVerifier.check(policy, digests, image.signatures(), signingKeys));
     Verdict verdict =
         new Verdict(
             Verdict.statusOf(findings),

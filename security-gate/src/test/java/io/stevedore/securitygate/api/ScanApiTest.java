@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ScanApiTest {
 
   @Inject ApiKeys keys;
+  @Inject software.amazon.awssdk.services.sqs.SqsClient sqs;
+  @Inject com.fasterxml.jackson.databind.ObjectMapper mapper;
 
   @TempDir Path tmp;
 
@@ -51,6 +53,14 @@ class ScanApiTest {
 
   io.restassured.response.Response putPolicy(Fixtures.Team t, String name, String yaml) {
     return t.as().contentType("application/yaml").body(yaml).put("/api/v1/policies/" + name);
+  }
+
+  com.fasterxml.jackson.databind.JsonNode tree(String body) {
+    try {
+      return mapper.readTree(body);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   byte[] ociTar(TestImage image) throws Exception {
@@ -185,6 +195,28 @@ class ScanApiTest {
                     .body("verdict", equalTo("FAIL"))
                     .body("current", equalTo(true))
                     .body("findings.advisoryId", hasItem(id)));
+
+    // ... and an IMAGE_NOW_FAILS alert goes through the outbox to the alerts queue
+    String alerts = sqs.getQueueUrl(r -> r.queueName("stevedore-alerts")).queueUrl();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                sqs
+                    .receiveMessage(
+                        r -> r.queueUrl(alerts).maxNumberOfMessages(10).waitTimeSeconds(1))
+                    .messages()
+                    .stream()
+                    .map(m -> tree(m.body()))
+                    .anyMatch(
+                        a ->
+                            a.path("kind").asText().equals("IMAGE_NOW_FAILS")
+                                && a.path("attributes")
+                                    .path("digest")
+                                    .asText()
+                                    .equals(image.manifestDigest())
+                                && a.path("team").asText().equals(team.name())
+                                && a.path("detail").asText().contains(id)));
 
     JsonPath after = scan(team, tar, "default").then().statusCode(200).extract().jsonPath();
     assertThat(after.getBoolean("cached")).isTrue();

@@ -11,6 +11,7 @@ import io.stevedore.common.auth.ApiKeys;
 import io.stevedore.common.contract.ImageScanRequest;
 import io.stevedore.securitygate.Fixtures;
 import io.stevedore.securitygate.image.TestImage;
+import io.stevedore.securitygate.registry.TestRegistry;
 import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.SqsResource;
 import jakarta.inject.Inject;
@@ -136,10 +137,37 @@ class ImageScanQueueTest {
   }
 
   @Test
-  void registryReferencesAreRefusedForNow() {
-    assertThat(
-            org.assertj.core.api.Assertions.catchThrowable(
-                () -> ImageScanConsumer.localPath("ecr.example/team/app:1")))
-        .hasMessageContaining("registry pulls are not supported yet");
+  void aRegistryImageIsPulledUnderThePolicyTheRequestNames() throws Exception {
+    try (TestRegistry registry = new TestRegistry()) {
+      TestImage image = Fixtures.debian(Fixtures.LIBSSL_STATUS);
+      String digest = registry.push("team/queued", "7", image);
+      team.as()
+          .contentType("application/yaml")
+          .body("vulnerabilities: {failAt: critical}\nforbidRoot: false\n")
+          .put("/api/v1/policies/lenient")
+          .then()
+          .statusCode(201);
+
+      // the request's policy wins over the message attribute
+      send(
+          new ImageScanRequest(
+              registry.registry() + "/team/queued:7", null, team.name(), "lenient", Instant.now()),
+          "release");
+
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  team.as()
+                      .get("/api/v1/verdicts/" + digest + "?policy=lenient")
+                      .then()
+                      .statusCode(200)
+                      .body("trigger", equalTo("QUEUE"))
+                      .body("reference", equalTo(registry.registry() + "/team/queued:7")));
+      assertThat(
+              org.assertj.core.api.Assertions.catchThrowable(
+                  () -> ImageScanConsumer.localPath("relative/path")))
+          .hasMessageContaining("not a local path");
+    }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.stevedore.common.contract.ValidationResult.Verdict;
+import io.stevedore.validation.domain.Correction;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,10 @@ public final class Dtos {
    * @param format parquet, csv or json; the suite's format when absent
    * @param references URIs of datasets that referential checks name; absent ones are read where
    *     their newest validation read them
+   * @param correct apply the suite's corrections: the corrected dataset goes to {@code outputUri}
+   *     (default: under the stages bucket), the removed rows to the quarantine bucket
+   * @param outputUri {@code s3://bucket/key} or {@code s3://bucket/prefix/} for the corrected
+   *     dataset; implies {@code correct}
    */
   @RegisterForReflection
   public record ValidationRequestDto(
@@ -51,7 +56,9 @@ public final class Dtos {
       Integer version,
       String datasetUri,
       String format,
-      Map<String, String> references) {}
+      Map<String, String> references,
+      Boolean correct,
+      String outputUri) {}
 
   /**
    * A validation result.
@@ -59,6 +66,7 @@ public final class Dtos {
    * @param checks per check: name, type, severity, passed, failedRows, passRatio, observed, error,
    *     and, right after the run, samples of failing rows
    * @param error set when the validation could not run
+   * @param correction what the correction changed and where its files are, when one was made
    */
   @RegisterForReflection
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -79,7 +87,8 @@ public final class Dtos {
       UUID runId,
       String stageId,
       Integer attempt,
-      Instant createdAt) {}
+      Instant createdAt,
+      Correction correction) {}
 
   @RegisterForReflection
   public record ValidationList(List<ValidationDto> items) {}

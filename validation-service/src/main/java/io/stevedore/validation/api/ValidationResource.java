@@ -8,6 +8,7 @@ import io.stevedore.common.auth.Caller;
 import io.stevedore.common.http.ApiException;
 import io.stevedore.common.http.Problem;
 import io.stevedore.validation.dataset.DatasetNotFoundException;
+import io.stevedore.validation.domain.Correction;
 import io.stevedore.validation.domain.ValidationService;
 import io.stevedore.validation.engine.EngineException;
 import io.stevedore.validation.engine.ValidationReport;
@@ -46,8 +47,9 @@ public class ValidationResource {
 
   /**
    * Runs a suite over a dataset now and stores the result: 201 with the verdict, the score, every
-   * check's result (with samples of failing rows) and the report's URI. A dataset that does not
-   * exist or cannot be read is a 422 naming it.
+   * check's result (with samples of failing rows), the report's URI and, with {@code correct} or an
+   * {@code outputUri}, the correction made. A dataset that does not exist or cannot be read is a
+   * 422 naming it.
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -65,9 +67,18 @@ public class ValidationResource {
     if (!missing.isEmpty()) {
       throw ApiException.invalid("required fields are missing", missing);
     }
+    boolean correct =
+        Boolean.TRUE.equals(body.correct())
+            || (body.outputUri() != null && !body.outputUri().isBlank());
     ValidationService.Target target =
         new ValidationService.Target(
-            body.suite(), body.version(), body.datasetUri(), body.format(), body.references());
+            body.suite(),
+            body.version(),
+            body.datasetUri(),
+            body.format(),
+            body.references(),
+            correct,
+            body.outputUri());
     ValidationService.Outcome outcome;
     try {
       outcome = validations.validate(caller.teamId(), target, null);
@@ -81,7 +92,7 @@ public class ValidationResource {
     }
     ResultRow r = outcome.result();
     return Response.created(URI.create("/api/v1/validations/" + r.id()))
-        .entity(toDto(r, outcome.report()))
+        .entity(toDto(r, outcome.report(), outcome.correction()))
         .build();
   }
 
@@ -94,7 +105,8 @@ public class ValidationResource {
     } catch (IllegalArgumentException e) {
       throw ApiException.notFound("validation '" + id + "' not found");
     }
-    return toDto(validations.get(caller.teamId(), uuid), null);
+    ResultRow row = validations.get(caller.teamId(), uuid);
+    return toDto(row, null, validations.correction(row));
   }
 
   /** The newest results of a dataset, newest first. */
@@ -107,11 +119,11 @@ public class ValidationResource {
     int size = limit == null ? 20 : Math.max(1, Math.min(limit, 200));
     return new Dtos.ValidationList(
         validations.history(caller.teamId(), dataset, size).stream()
-            .map(r -> toDto(r, null))
+            .map(r -> toDto(r, null, null))
             .toList());
   }
 
-  private Dtos.ValidationDto toDto(ResultRow r, ValidationReport report) {
+  private Dtos.ValidationDto toDto(ResultRow r, ValidationReport report, Correction correction) {
     JsonNode checks;
     try {
       checks = report != null ? mapper.valueToTree(report.checks()) : mapper.readTree(r.metrics());
@@ -135,6 +147,7 @@ public class ValidationResource {
         r.runId(),
         r.stageId(),
         r.attempt(),
-        r.createdAt());
+        r.createdAt(),
+        correction);
   }
 }

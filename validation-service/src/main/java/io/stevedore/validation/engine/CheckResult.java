@@ -20,6 +20,8 @@ import java.util.List;
  * @param passed whether the check passed: {@code passRatio >= mostly} for row checks
  * @param error why the check could not run (an unknown column, SQL that does not bind), or null
  * @param samples up to the engine's sample size of failing rows, each with its reason
+ * @param value the measured metric of an anomaly check (kept in the history to judge later runs),
+ *     else null
  */
 @RegisterForReflection
 public record CheckResult(
@@ -32,7 +34,8 @@ public record CheckResult(
     double passRatio,
     boolean passed,
     String error,
-    List<FailedRow> samples) {
+    List<FailedRow> samples,
+    Double value) {
 
   public CheckResult {
     samples = samples == null ? List.of() : List.copyOf(samples);
@@ -40,6 +43,6 @@ public record CheckResult(
 
   CheckResult withSamples(List<FailedRow> rows) {
     return new CheckResult(
-        name, type, severity, mostly, observed, failedRows, passRatio, passed, error, rows);
+        name, type, severity, mostly, observed, failedRows, passRatio, passed, error, rows, value);
   }
 }

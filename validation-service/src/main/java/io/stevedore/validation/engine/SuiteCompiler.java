@@ -118,13 +118,20 @@ final class SuiteCompiler {
                   + data.engineRelation());
     }
     if (check instanceof Check.Aggregate a) {
-      String error = userSqlProblem(a.sql(), session);
-      return error != null
-          ? error
-          : session.prepareError(
-              "SELECT count(*), CAST((" + a.sql() + ") AS DOUBLE) FROM " + data.engineRelation());
+      return aggregateProblem(a.sql(), session);
+    }
+    if (check instanceof Check.Anomaly a && !a.rowCountMetric()) {
+      return aggregateProblem(a.metric(), session);
     }
     return null;
+  }
+
+  private String aggregateProblem(String sql, DuckSession session) throws SQLException {
+    String error = userSqlProblem(sql, session);
+    return error != null
+        ? error
+        : session.prepareError(
+            "SELECT count(*), CAST((" + sql + ") AS DOUBLE) FROM " + data.engineRelation());
   }
 
   /**
@@ -324,7 +331,8 @@ final class SuiteCompiler {
   /**
    * The aggregate query: {@code n} (rows), {@code f<i>} (failing rows of row check i), {@code
    * lo<i>}/{@code hi<i>} (observed bounds of range and length checks), {@code v<i>} (freshness: the
-   * newest value as text), {@code e<i>} (its epoch milliseconds), {@code a<i>} (aggregate).
+   * newest value as text), {@code e<i>} (its epoch milliseconds), {@code a<i>} (aggregate, or the
+   * SQL metric of an anomaly check).
    */
   Query aggregate(
       List<CompiledCheck> rowChecks, List<Check> datasetChecks, Map<Check, Integer> idx) {
@@ -351,6 +359,8 @@ final class SuiteCompiler {
             "epoch_ms(CAST(max(" + Sql.id(f.column()) + ") AS TIMESTAMP)) AS " + Sql.id("e" + i));
       } else if (check instanceof Check.Aggregate a) {
         select.add("CAST((" + a.sql() + ") AS DOUBLE) AS " + Sql.id("a" + i));
+      } else if (check instanceof Check.Anomaly a && !a.rowCountMetric()) {
+        select.add("CAST((" + a.metric() + ") AS DOUBLE) AS " + Sql.id("a" + i));
       }
     }
     return new Query("SELECT " + String.join(", ", select) + from(rowChecks), binds);

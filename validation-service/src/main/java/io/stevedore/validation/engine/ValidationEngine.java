@@ -225,6 +225,7 @@ public final class ValidationEngine {
           0.0,
           false,
           error,
+          null,
           null);
     }
     if (check instanceof Check.Schema s) {
@@ -257,6 +258,28 @@ public final class ValidationEngine {
       Duration age = Duration.between(latest, now);
       boolean passed = age.compareTo(f.maxAge()) <= 0;
       return datasetResult(check, "newest " + newest + ", age " + age, passed);
+    }
+    if (check instanceof Check.Anomaly a) {
+      double v =
+          a.rowCountMetric()
+              ? n
+              : agg.get("a" + i) == null ? Double.NaN : ((Number) agg.get("a" + i)).doubleValue();
+      if (Double.isNaN(v)) {
+        return datasetResult(check, "the metric is null", false);
+      }
+      // judged against the dataset's history by the service; measured here
+      return new CheckResult(
+          check.name(),
+          check.type(),
+          check.severity(),
+          check.mostly(),
+          a.metric() + " = " + v + "; not judged against a history",
+          null,
+          1.0,
+          true,
+          null,
+          null,
+          v);
     }
     if (check instanceof Check.Aggregate a) {
       Object value = agg.get("a" + i);
@@ -340,6 +363,7 @@ public final class ValidationEngine {
           0.0,
           false,
           null,
+          null,
           null);
     }
     return rowResult(s, n, failed, failed == 0 ? "as expected" : rows);
@@ -358,6 +382,7 @@ public final class ValidationEngine {
         ratio,
         passed,
         null,
+        null,
         null);
   }
 
@@ -371,6 +396,7 @@ public final class ValidationEngine {
         null,
         passed ? 1.0 : 0.0,
         passed,
+        null,
         null,
         null);
   }

@@ -1,5 +1,6 @@
 package io.stevedore.validation.messaging;
 
+import io.quarkus.arc.lookup.LookupIfProperty;
 import io.stevedore.common.contract.Queues;
 import io.stevedore.common.contract.ValidationRequest;
 import io.stevedore.common.contract.ValidationResult;
@@ -9,6 +10,7 @@ import io.stevedore.common.messaging.IncomingMessage;
 import io.stevedore.common.messaging.Outbox;
 import io.stevedore.common.messaging.QueueConsumer;
 import io.stevedore.validation.dataset.DatasetNotFoundException;
+import io.stevedore.validation.domain.Correction;
 import io.stevedore.validation.domain.SuiteService;
 import io.stevedore.validation.domain.SuiteService.SuiteVersion;
 import io.stevedore.validation.domain.ValidationService;
@@ -25,7 +27,9 @@ import org.jboss.logging.Logger;
  * results queue (through the outbox, in the same transaction as the stored result):
  *
  * <ul>
- *   <li>validated: the verdict, score, failed checks and report URI;
+ *   <li>validated: the verdict, score, failed checks and report URI; with {@code onFail:
+ *       quarantine} or an {@code outputUri}, the suite's corrections are applied too and the result
+ *       names the corrected dataset, the quarantine file and the rows removed;
  *   <li>not validated (unknown team or suite, missing or unreadable data, a suite that does not fit
  *       the data): verdict fail with {@code error} saying why; stored too when the suite is known;
  *   <li>a redelivered request for an attempt already validated: the stored result again.
@@ -33,8 +37,15 @@ import org.jboss.logging.Logger;
  *
  * A message that is not a validation request, and an S3 or database outage, make the handler throw,
  * so the message is retried and then dead-lettered.
+ *
+ * <p>{@code stevedore.validation.consumer.enabled=false} keeps it from starting (the one-shot task
+ * sets it).
  */
 @ApplicationScoped
+@LookupIfProperty(
+    name = "stevedore.validation.consumer.enabled",
+    stringValue = "true",
+    lookupIfMissing = true)
 public class ValidationRequestConsumer implements QueueConsumer {
 
   private static final Logger LOG = Logger.getLogger(ValidationRequestConsumer.class);
@@ -72,9 +83,18 @@ public class ValidationRequestConsumer implements QueueConsumer {
     ValidationService.Stage stage =
         new ValidationService.Stage(
             request.stageRunId(), request.runId(), request.stageId(), request.attempt());
+    boolean correct =
+        "quarantine".equalsIgnoreCase(request.onFail())
+            || (request.outputUri() != null && !request.outputUri().isBlank());
     ValidationService.Target target =
         new ValidationService.Target(
-            request.suite(), null, request.datasetUri(), request.format(), null);
+            request.suite(),
+            null,
+            request.datasetUri(),
+            request.format(),
+            null,
+            correct,
+            request.outputUri());
     if (request.teamId() == null || request.suite() == null || request.datasetUri() == null) {
       answerError(request, "teamId, suite and datasetUri are required");
       return;
@@ -87,14 +107,18 @@ public class ValidationRequestConsumer implements QueueConsumer {
     Optional<ResultRow> done = validations.existing(stage, suite.get());
     if (done.isPresent()) {
       LOG.infof("%s: attempt already validated, answering again", message);
-      answer(request, done.get(), validations.failedChecks(done.get()));
+      answer(
+          request,
+          done.get(),
+          validations.failedChecks(done.get()),
+          validations.correction(done.get()));
       return;
     }
     try {
       ValidationService.Outcome outcome =
           validations.run(request.teamId(), suite.get(), target, stage);
       ValidationReport report = outcome.report();
-      answer(request, outcome.result(), report.failedChecks());
+      answer(request, outcome.result(), report.failedChecks(), outcome.correction());
     } catch (DatasetNotFoundException | EngineException e) {
       fail(request, suite.get(), target, stage, e.getMessage());
     } catch (ApiException e) {
@@ -120,10 +144,11 @@ public class ValidationRequestConsumer implements QueueConsumer {
       ValidationService.Stage stage,
       String error) {
     ResultRow row = validations.recordFailure(request.teamId(), suite, target, stage, error);
-    answer(request, row, List.of());
+    answer(request, row, List.of(), null);
   }
 
-  private void answer(ValidationRequest request, ResultRow row, List<String> failedChecks) {
+  private void answer(
+      ValidationRequest request, ResultRow row, List<String> failedChecks, Correction correction) {
     outbox.send(
         Queues.VALIDATION_RESULTS,
         new ValidationResult(
@@ -136,9 +161,9 @@ public class ValidationRequestConsumer implements QueueConsumer {
             failedChecks,
             row.reportUri(),
             row.error(),
-            null,
-            null,
-            null));
+            correction == null ? null : correction.correctedUri(),
+            correction == null ? null : correction.quarantineUri(),
+            correction == null ? null : correction.quarantinedRows()));
   }
 
   private void answerError(ValidationRequest request, String error) {

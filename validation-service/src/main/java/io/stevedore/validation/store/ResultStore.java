@@ -130,6 +130,35 @@ public class ResultStore {
         limit);
   }
 
+  /**
+   * The values of one anomaly check (by name) in the dataset's newest results that measured it,
+   * newest first.
+   */
+  public List<Double> recentMetricValues(UUID teamId, String dataset, String check, int limit) {
+    return jdbc.list(
+        "select (m ->> 'value')::float8 from validation.validation_results r"
+            + " cross join lateral jsonb_array_elements(r.metrics) m"
+            + " where r.team_id = ? and r.dataset = ? and m ->> 'name' = ?"
+            + " and jsonb_typeof(m -> 'value') = 'number'"
+            + " order by r.created_at desc limit ?",
+        rs -> rs.getDouble(1),
+        teamId,
+        dataset,
+        check,
+        limit);
+  }
+
+  /** The id of the team with this name. */
+  public Optional<UUID> teamId(String name) {
+    return jdbc.one(
+        "select id from jobs.teams where name = ?", rs -> rs.getObject(1, UUID.class), name);
+  }
+
+  /** The team's name, for alerts. */
+  public Optional<String> teamName(UUID teamId) {
+    return jdbc.one("select name from jobs.teams where id = ?", rs -> rs.getString(1), teamId);
+  }
+
   /** Where the newest readable result of a dataset read it from, for referential checks. */
   public Optional<String> latestUri(UUID teamId, String dataset) {
     return jdbc.one(

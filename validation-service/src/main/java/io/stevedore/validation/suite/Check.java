@@ -14,8 +14,8 @@ import java.util.List;
  * AllowedValues}, {@link Pattern}, {@link Length}, {@link Referential}, {@link Predicate}) count
  * the rows that fail; a null value passes every row-level check except {@link Completeness} and a
  * non-nullable column of {@link Schema}, so that missing values are counted in one place. Dataset
- * checks ({@link RowCount}, {@link Freshness}, {@link Aggregate}) pass or fail as a whole and
- * ignore {@code mostly}.
+ * checks ({@link RowCount}, {@link Freshness}, {@link Aggregate}, {@link Anomaly}) pass or fail as
+ * a whole and ignore {@code mostly}.
  */
 @RegisterForReflection
 public sealed interface Check {
@@ -34,7 +34,10 @@ public sealed interface Check {
 
   /** Whether the check counts failing rows (otherwise it judges the dataset as a whole). */
   default boolean rowLevel() {
-    return !(this instanceof RowCount || this instanceof Freshness || this instanceof Aggregate);
+    return !(this instanceof RowCount
+        || this instanceof Freshness
+        || this instanceof Aggregate
+        || this instanceof Anomaly);
   }
 
   /** One expected column of a schema check; {@code type} null means any type. */
@@ -207,6 +210,43 @@ public sealed interface Check {
 
     public List<String> columns() {
       return List.of();
+    }
+  }
+
+  /**
+   * A metric of the dataset compared with its values in the dataset's recent results: the z-score
+   * {@code |value - mean| / stddev} over the last {@code window} results must be at most {@code
+   * maxZScore}. The metric is {@value #ROW_COUNT} or a SQL aggregate such as {@code avg(delay)}
+   * (the same restrictions as {@link Aggregate}). The engine only measures the value; the service
+   * judges it against the history it keeps, once there are {@code minResults} earlier values (until
+   * then the check passes, "not judged"). Null settings take the service's {@code history.*}
+   * defaults.
+   */
+  @RegisterForReflection
+  record Anomaly(
+      String name,
+      Severity severity,
+      double mostly,
+      String metric,
+      Integer window,
+      Integer minResults,
+      Double maxZScore)
+      implements Check {
+
+    /** The metric that is the row count rather than SQL. */
+    public static final String ROW_COUNT = "rowCount";
+
+    public String type() {
+      return "anomaly";
+    }
+
+    public List<String> columns() {
+      return List.of();
+    }
+
+    /** Whether the metric is the row count (else it is a SQL aggregate). */
+    public boolean rowCountMetric() {
+      return ROW_COUNT.equals(metric);
     }
   }
 }

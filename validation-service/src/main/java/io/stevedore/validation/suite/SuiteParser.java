@@ -44,6 +44,8 @@ import java.util.regex.PatternSyntaxException;
  *   - {type: referential, column: origin, dataset: airports, referencedColumn: iata}
  *   - {type: predicate, sql: "distance > 0"}
  *   - {type: aggregate, sql: "avg(delay)", min: -5, max: 30}
+ *   - {type: anomaly, metric: "avg(delay)", window: 20, minResults: 5, maxZScore: 3}
+ *   - {type: anomaly, metric: rowCount}   # severity warn unless given
  * corrections:
  *   - {type: trim, columns: [city]}
  *   - {type: cast, column: delay, to: BIGINT, default: 0}
@@ -85,7 +87,8 @@ public final class SuiteParser {
               "referential",
               Set.of("column", "columns", "dataset", "referencedColumn", "referencedColumns")),
           Map.entry("predicate", Set.of("sql")),
-          Map.entry("aggregate", Set.of("sql", "min", "max")));
+          Map.entry("aggregate", Set.of("sql", "min", "max")),
+          Map.entry("anomaly", Set.of("metric", "window", "minResults", "maxZScore")));
   private static final Map<String, Set<String>> RULE_FIELDS =
       Map.of(
           "trim", Set.of("columns", "column"),
@@ -413,12 +416,15 @@ public final class SuiteParser {
       Set<String> allowed = new HashSet<>(COMMON);
       allowed.addAll(fields);
       unknownFields(n, at, allowed);
-      Severity severity = Severity.FAIL;
+      // an anomaly is a hint that something changed, not proof that the data is wrong
+      Severity severity = type.equals("anomaly") ? Severity.WARN : Severity.FAIL;
       String s = optionalText(n, at, "severity");
       if (s != null) {
         if (s.equals("warn")) {
           severity = Severity.WARN;
-        } else if (!s.equals("fail")) {
+        } else if (s.equals("fail")) {
+          severity = Severity.FAIL;
+        } else {
           problems.add(at + ".severity", "must be warn or fail", s);
         }
       }
@@ -546,6 +552,41 @@ public final class SuiteParser {
                   min instanceof BigDecimal b ? b : null,
                   max instanceof BigDecimal b ? b : null);
             }
+            case "anomaly" -> {
+              String metric = requiredText(n, at, "metric");
+              if (metric != null && !metric.equals(Check.Anomaly.ROW_COUNT)) {
+                if (metric.isBlank()) {
+                  problems.add(at + ".metric", "must be rowCount or a SQL aggregate", metric);
+                } else if (metric.contains(";")) {
+                  problems.add(at + ".metric", "must be one expression, without ';'", metric);
+                }
+              }
+              Long window = wholeNumber(n, at, "window");
+              Long minResults = wholeNumber(n, at, "minResults");
+              if (window != null && (window < 2 || window > 1000)) {
+                problems.add(at + ".window", "must be 2 to 1000", String.valueOf(window));
+              }
+              if (minResults != null && (minResults < 2 || minResults > 1000)) {
+                problems.add(at + ".minResults", "must be 2 to 1000", String.valueOf(minResults));
+              }
+              Double maxZ = null;
+              JsonNode z = n.get("maxZScore");
+              if (z != null && !z.isNull()) {
+                if (!z.isNumber() || z.doubleValue() <= 0) {
+                  problems.add(at + ".maxZScore", "must be a positive number", z);
+                } else {
+                  maxZ = z.doubleValue();
+                }
+              }
+              yield new Check.Anomaly(
+                  "",
+                  severity,
+                  mostly,
+                  metric,
+                  window == null ? null : window.intValue(),
+                  minResults == null ? null : minResults.intValue(),
+                  maxZ);
+            }
             default -> throw new IllegalStateException(type);
           };
       if (problems.list.size() > before) {
@@ -563,6 +604,8 @@ public final class SuiteParser {
           base = "predicate";
         } else if (check instanceof Check.Aggregate a) {
           base = "aggregate(" + a.sql() + ")";
+        } else if (check instanceof Check.Anomaly a) {
+          base = "anomaly(" + a.metric() + ")";
         } else if (check instanceof Check.Referential r) {
           base = "referential(" + String.join(",", r.columns()) + "->" + r.dataset() + ")";
         } else {
@@ -934,6 +977,9 @@ public final class SuiteParser {
       return new Check.Predicate(name, s.severity(), s.mostly(), s.sql());
     } else if (c instanceof Check.Aggregate s) {
       return new Check.Aggregate(name, s.severity(), s.mostly(), s.sql(), s.min(), s.max());
+    } else if (c instanceof Check.Anomaly s) {
+      return new Check.Anomaly(
+          name, s.severity(), s.mostly(), s.metric(), s.window(), s.minResults(), s.maxZScore());
     }
     throw new IllegalStateException("unknown check " + c);
   }

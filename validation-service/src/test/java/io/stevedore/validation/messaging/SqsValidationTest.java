@@ -170,6 +170,49 @@ class SqsValidationTest {
   }
 
   @Test
+  void onFailQuarantineCorrectsTheDataAndNamesTheOutputs() throws Exception {
+    assertThat(team.saveSuite("airports-corrected.yaml")).isEqualTo(201);
+    String uri = Fixtures.upload(s3, team.name() + "/airports.csv", Fixtures.data("airports.csv"));
+    ValidationRequest plain = request("airports", uri);
+    ValidationRequest request =
+        new ValidationRequest(
+            plain.stageRunId(),
+            plain.runId(),
+            plain.stageId(),
+            plain.attempt(),
+            plain.teamId(),
+            plain.suite(),
+            plain.datasetUri(),
+            plain.format(),
+            "quarantine",
+            null);
+
+    JsonNode result = resultFor(send(request));
+
+    String base = request.runId() + "/check-airports/1/";
+    assertThat(result.path("verdict").asText()).isEqualTo("FAIL");
+    assertThat(result.path("correctedUri").asText())
+        .isEqualTo("s3://" + Fixtures.STAGES_BUCKET + "/" + base + "corrected/airports.parquet");
+    assertThat(result.path("quarantineUri").asText())
+        .isEqualTo(
+            "s3://" + Fixtures.QUARANTINE_BUCKET + "/" + base + "airports.quarantine.parquet");
+    assertThat(result.path("quarantinedRows").asLong()).isEqualTo(12);
+    assertThat(
+            s3.headObject(
+                    r ->
+                        r.bucket(Fixtures.QUARANTINE_BUCKET)
+                            .key(base + "airports.quarantine.parquet"))
+                .contentLength())
+        .isPositive();
+
+    // a redelivered request names the same outputs, from the recorded correction
+    RESULTS.remove(request.stageRunId().toString());
+    JsonNode again = resultFor(send(request));
+    assertThat(again.path("correctedUri")).isEqualTo(result.path("correctedUri"));
+    assertThat(again.path("quarantinedRows").asLong()).isEqualTo(12);
+  }
+
+  @Test
   void aMissingDatasetIsAnsweredWithAFailureNamingIt() throws Exception {
     assertThat(team.saveSuite("zipcodes.yaml")).isEqualTo(201);
     String uri = "s3://" + Fixtures.DATA_BUCKET + "/" + team.name() + "/missing/zipcodes.csv";

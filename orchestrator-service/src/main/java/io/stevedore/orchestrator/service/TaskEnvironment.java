@@ -1,0 +1,67 @@
+package io.stevedore.orchestrator.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stevedore.common.contract.Queues;
+import io.stevedore.common.messaging.SqsQueues;
+import io.stevedore.common.spec.PipelineSpec.Stage;
+import io.stevedore.orchestrator.config.OrchestratorConfig;
+import io.stevedore.orchestrator.store.StageOutputStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The part of a stage task's environment that connects it back to the orchestrator:
+ *
+ * <ul>
+ *   <li>{@code STEVEDORE_INPUTS}: the outputs of the stages it depends on, as a JSON object {@code
+ *       {"<stage>.<output>": "<uri>"}} (from each input's latest succeeded attempt, so a resumed
+ *       run reuses the outputs of the stages that succeeded before);
+ *   <li>{@code STEVEDORE_TASK_EVENTS_QUEUE_URL}: the SQS queue where the worker sends its {@code
+ *       TaskEvent}s (HEARTBEAT every {@code STEVEDORE_HEARTBEAT_INTERVAL} seconds, RESULT with its
+ *       outputs);
+ *   <li>{@code STEVEDORE_HEARTBEAT_INTERVAL}: seconds between heartbeats.
+ * </ul>
+ */
+@ApplicationScoped
+public class TaskEnvironment {
+
+  private static final Logger LOG = Logger.getLogger(TaskEnvironment.class);
+
+  private final StageOutputStore outputs;
+  private final SqsQueues queues;
+  private final OrchestratorConfig config;
+  private final ObjectMapper mapper;
+
+  TaskEnvironment(
+      StageOutputStore outputs, SqsQueues queues, OrchestratorConfig config, ObjectMapper mapper) {
+    this.outputs = outputs;
+    this.queues = queues;
+    this.config = config;
+    this.mapper = mapper;
+  }
+
+  /** The variables for an attempt of {@code stage} in run {@code runId}. */
+  public Map<String, String> of(UUID runId, Stage stage) {
+    Map<String, String> env = new LinkedHashMap<>();
+    try {
+      env.put(
+          "STEVEDORE_INPUTS", mapper.writeValueAsString(outputs.inputs(runId, stage.dependsOn())));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write STEVEDORE_INPUTS: " + e.getMessage(), e);
+    }
+    try {
+      env.put("STEVEDORE_TASK_EVENTS_QUEUE_URL", queues.url(Queues.TASK_EVENTS));
+    } catch (RuntimeException e) {
+      // The task still runs; it only cannot send heartbeats (and is then not watched for them).
+      LOG.warnf("the task-events queue is not available to stage tasks: %s", e.getMessage());
+    }
+    env.put(
+        "STEVEDORE_HEARTBEAT_INTERVAL",
+        Long.toString(Math.max(1, config.heartbeatInterval().toSeconds())));
+    return env;
+  }
+}
