@@ -81,7 +81,7 @@ public class Gatekeeper {
       }
       answer =
           new GateAnswer(
-              "NOT_ASKED", null, mapper.createArrayNode(), "no security gate is configured");
+              "NOT_ASKED", null, mapper.createArrayNode(), "no security gate is configured", false);
     } else {
       answer = answer(subject);
     }
@@ -90,9 +90,13 @@ public class Gatekeeper {
     StopInfo stop = null;
     switch (answer.verdict()) {
       case "FAIL" -> {
-        allowed = mode != GateMode.ENFORCE;
+        allowed = mode != GateMode.ENFORCE || answer.policyAllows();
         reason =
-            (allowed ? "allowed in warn mode despite " : "refused: ")
+            (!allowed
+                    ? "refused: "
+                    : answer.policyAllows()
+                        ? "allowed by the team's policy enforcement (warn) despite "
+                        : "allowed in warn mode despite ")
                 + "security-gate verdict "
                 + answer.detail();
         if (!allowed) {

@@ -88,11 +88,12 @@ public class SecurityGateClient {
       findings = mapper.createArrayNode();
     }
     String digest = json.hasNonNull("digest") ? json.get("digest").asText() : null;
-    return new GateAnswer(verdict, digest, findings, summary(verdict, findings));
+    boolean policyAllows = json.path("allowed").asBoolean(false) && "FAIL".equals(verdict);
+    return new GateAnswer(verdict, digest, findings, summary(verdict, findings), policyAllows);
   }
 
   private GateAnswer unknown(String why) {
-    return new GateAnswer("UNKNOWN", null, mapper.createArrayNode(), why);
+    return new GateAnswer("UNKNOWN", null, mapper.createArrayNode(), why, false);
   }
 
   /** "FAIL: 3 findings: CVE-2024-1 (HIGH) in openssl 3.0.1; ...". */
@@ -115,10 +116,10 @@ public class SecurityGateClient {
   }
 
   private static String describe(JsonNode finding) {
-    String id = first(finding, "id", "vulnerability", "cve", "rule");
+    String id = first(finding, "advisoryId", "id", "rule");
     String severity = first(finding, "severity");
     String message = first(finding, "message", "detail", "title");
-    String pkg = first(finding, "package", "component");
+    String pkg = first(finding, "subject", "package", "component");
     StringBuilder text = new StringBuilder(id == null ? "finding" : id);
     if (severity != null) {
       text.append(" (").append(severity).append(')');

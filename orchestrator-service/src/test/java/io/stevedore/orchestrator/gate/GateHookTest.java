@@ -59,10 +59,10 @@ class GateHookTest {
               answer =
                   "{\"verdict\":\"fail\",\"digest\":\"sha256:"
                       + "ab".repeat(32)
-                      + "\",\"findings\":[{\"rule\":\"severity\",\"id\":\"CVE-2026-0001\","
-                      + "\"severity\":\"CRITICAL\",\"package\":\"openssl\","
-                      + "\"message\":\"fixed in 3.0.15\"},{\"rule\":\"non-root\",\"id\":\"ROOT_USER\","
-                      + "\"message\":\"the image runs as root\"}]}";
+                      + "\",\"allowed\":false,\"findings\":[{\"rule\":\"SEVERITY\","
+                      + "\"advisoryId\":\"CVE-2026-0001\",\"severity\":\"CRITICAL\","
+                      + "\"subject\":\"openssl\",\"message\":\"fixed in 3.0.15\"},"
+                      + "{\"rule\":\"ROOT_USER\",\"message\":\"the image runs as root\"}]}";
             } else if (body.contains("registry.example/broken")) {
               status = 503;
               answer = "{\"title\":\"Service Unavailable\",\"status\":503}";
@@ -158,7 +158,7 @@ class GateHookTest {
         .body("[0].mode", equalTo("ENFORCE"))
         .body("[0].allowed", equalTo(false))
         .body("[0].findings", hasSize(2))
-        .body("[0].findings[0].id", equalTo("CVE-2026-0001"));
+        .body("[0].findings[0].advisoryId", equalTo("CVE-2026-0001"));
     String other = fixtures.apiKey(fixtures.team(name + "-other"));
     given()
         .header("Authorization", "Bearer " + other)

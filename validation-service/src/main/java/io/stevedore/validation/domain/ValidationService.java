@@ -222,8 +222,18 @@ public class ValidationService {
   public Outcome run(UUID teamId, SuiteVersion sv, Target target, Stage stage) {
     Suite suite = sv.parsed();
     UUID id = UUID.randomUUID();
-    OutputLocation output = target.correct() ? outputLocation(teamId, sv, target, stage, id) : null;
     String label = "suite '" + sv.suite().name() + "' version " + sv.version().version();
+    boolean correct = target.correct();
+    if (correct && suite.corrections().isEmpty()) {
+      if (stage == null) {
+        throw ApiException.invalid(
+            label + " has no corrections to apply",
+            List.of(new Problem.FieldError("correct", "the suite has no corrections", "true")));
+      }
+      // a validate stage gets its verdict without corrected data (the orchestrator says why)
+      correct = false;
+    }
+    OutputLocation output = correct ? outputLocation(teamId, sv, target, stage, id) : null;
     try (Evaluation ev = evaluate(teamId, suite, label, target, false)) {
       ValidationReport report = ev.report();
       Correction correction = null;

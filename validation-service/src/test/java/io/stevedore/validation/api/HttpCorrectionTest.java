@@ -190,6 +190,19 @@ class HttpCorrectionTest {
   }
 
   @Test
+  void askingToCorrectWithASuiteWithoutCorrectionsIsA422() {
+    assertThat(team.saveSuite("airports.yaml")).isEqualTo(200);
+    team.as()
+        .contentType("application/json")
+        .body(Map.of("suite", "airports", "datasetUri", uri, "correct", true))
+        .post("/api/v1/validations")
+        .then()
+        .statusCode(422)
+        .body("errors[0].field", equalTo("correct"))
+        .body("detail", equalTo("suite 'airports' version 2 has no corrections to apply"));
+  }
+
+  @Test
   void aBadOutputUriIsA422NamingIt() {
     team.as()
         .contentType("application/json")

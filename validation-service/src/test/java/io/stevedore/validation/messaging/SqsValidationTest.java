@@ -213,6 +213,32 @@ class SqsValidationTest {
   }
 
   @Test
+  void onFailQuarantineWithASuiteWithoutCorrectionsNamesNoCorrectedData() throws Exception {
+    assertThat(team.saveSuite("airports.yaml")).isEqualTo(201);
+    String uri = Fixtures.upload(s3, team.name() + "/airports.csv", Fixtures.data("airports.csv"));
+    ValidationRequest plain = request("airports", uri);
+    ValidationRequest request =
+        new ValidationRequest(
+            plain.stageRunId(),
+            plain.runId(),
+            plain.stageId(),
+            plain.attempt(),
+            plain.teamId(),
+            plain.suite(),
+            plain.datasetUri(),
+            plain.format(),
+            "quarantine",
+            "s3://" + Fixtures.STAGES_BUCKET + "/runs/" + plain.runId() + "/check/");
+
+    JsonNode result = resultFor(send(request));
+
+    assertThat(result.path("verdict").asText()).isEqualTo("FAIL");
+    assertThat(result.has("correctedUri")).isFalse();
+    assertThat(result.has("quarantineUri")).isFalse();
+    assertThat(result.has("error")).isFalse();
+  }
+
+  @Test
   void aMissingDatasetIsAnsweredWithAFailureNamingIt() throws Exception {
     assertThat(team.saveSuite("zipcodes.yaml")).isEqualTo(201);
     String uri = "s3://" + Fixtures.DATA_BUCKET + "/" + team.name() + "/missing/zipcodes.csv";
