@@ -55,7 +55,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * ./mvnw -B -q -Pbench -pl orchestrator-service,bench -am package -DskipTests \
  *     -Dspotless.check.skip=true
  * java -cp 'bench/target/quarkus-app/lib/main/*:bench/target/classes' \
- *     io.stevedore.bench.ecs.EcsDispatchBench [--runs 50] [--stages 10] [--task-seconds 1]
+ *     io.stevedore.bench.ecs.EcsDispatchBench [--runs 50] [--stages 10] [--task-seconds 1] \
+ *     [--launch-burst 100] [--launch-rate 20]
  * </pre>
  *
  * <p>The orchestrator's ECS settings are passed as environment variables: {@code
@@ -68,6 +69,10 @@ public final class EcsDispatchBench {
     int runs = intArg(args, "--runs", 50);
     int stages = intArg(args, "--stages", 10);
     int taskSeconds = intArg(args, "--task-seconds", 1);
+    // Tighter than the orchestrator's own pacing (100, 20/s), as with a lower account quota or
+    // another client launching in the same account: throttles must then be retried.
+    int launchBurst = intArg(args, "--launch-burst", 100);
+    int launchRate = intArg(args, "--launch-rate", 20);
     Path jar = Path.of("orchestrator-service/target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build the orchestrator first: " + jar + " is missing");
@@ -78,9 +83,28 @@ public final class EcsDispatchBench {
     String pgUrl = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + pg.property("pg.database");
     String sqsUrl = "http://127.0.0.1:" + sqs.port();
 
+    FakeEcs.Limits fargate = FakeEcs.Limits.fargate();
     FakeEcs.Limits limits =
-        FakeEcs.Limits.fargate()
-            .withTaskTiming(Duration.ofMillis(300), Duration.ofSeconds(taskSeconds));
+        new FakeEcs.Limits(
+            launchBurst,
+            launchRate,
+            fargate.runTaskBurst(),
+            fargate.runTaskRate(),
+            fargate.readBurst(),
+            fargate.readRate(),
+            fargate.stopBurst(),
+            fargate.stopRate(),
+            Duration.ofMillis(300),
+            Duration.ofSeconds(taskSeconds));
+    System.out.printf(
+        Locale.ROOT,
+        "fake ECS: Fargate launches burst %d, %d/s; RunTask calls %d, %.0f/s; reads %d, %.0f/s%n",
+        launchBurst,
+        launchRate,
+        limits.runTaskBurst(),
+        limits.runTaskRate(),
+        limits.readBurst(),
+        limits.readRate());
     try (FakeEcs fake = FakeEcs.start(limits)) {
       SqsClient sqsClient =
           SqsClient.builder()
@@ -92,13 +116,21 @@ public final class EcsDispatchBench {
               .build();
       Process orchestrator =
           startOrchestrator(jar, orchestratorEnvironment(pgUrl, sqsUrl, fake.endpoint()));
-      String queueUrl = sqsClient.getQueueUrl(q -> q.queueName("stevedore-task-events")).queueUrl();
-      // EventBridge delivers task state changes to the queue; the fake must not wait for SQS.
+      // EventBridge delivers task state changes to the task-events queue, when the orchestrator
+      // has one; otherwise its reconciler (DescribeTasks every 2 s here) finds every end.
       ExecutorService bus = Executors.newSingleThreadExecutor();
-      fake.onEvent(
-          event ->
-              bus.execute(
-                  () -> sqsClient.sendMessage(m -> m.queueUrl(queueUrl).messageBody(event))));
+      try {
+        String queueUrl =
+            sqsClient.getQueueUrl(q -> q.queueName("stevedore-task-events")).queueUrl();
+        fake.onEvent(
+            event ->
+                bus.execute(
+                    () -> sqsClient.sendMessage(m -> m.queueUrl(queueUrl).messageBody(event))));
+        System.out.println("task state changes go to " + queueUrl);
+      } catch (software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException e) {
+        System.out.println(
+            "no task-events queue: task ends are found by the orchestrator's reconciler only");
+      }
       // Tasks change state by time; a ticker publishes the changes nobody asked about.
       var ticker = Executors.newSingleThreadScheduledExecutor();
       ticker.scheduleAtFixedRate(fake::tick, 100, 100, TimeUnit.MILLISECONDS);
@@ -127,7 +159,7 @@ public final class EcsDispatchBench {
         Map.entry("STEVEDORE_AWS_ENDPOINT_OVERRIDE", ecs.toString()),
         Map.entry("STEVEDORE_AWS_ACCESS_KEY_ID", "bench"),
         Map.entry("STEVEDORE_AWS_SECRET_ACCESS_KEY", "bench"),
-        Map.entry("STEVEDORE_ORCHESTRATOR_RECONCILE_INTERVAL", "5s"));
+        Map.entry("STEVEDORE_ORCHESTRATOR_RECONCILE_INTERVAL", "2s"));
   }
 
   static void run(String pgUrl, FakeEcs fake, int runs, int stages) throws Exception {
