@@ -241,7 +241,7 @@ public interface OrchestratorConfig {
 
     /**
      * security-gate's base URL ({@code http://127.0.0.1:8086}). Absent: no gate is asked; every
-     * launch is recorded as NOT_ASKED and allowed, with a warning in the log.
+     * launch is allowed, with a warning in the log.
      */
     Optional<URI> url();
 

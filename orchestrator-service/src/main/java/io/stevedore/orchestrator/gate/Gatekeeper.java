@@ -1,6 +1,5 @@
 package io.stevedore.orchestrator.gate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.orchestrator.config.OrchestratorConfig;
 import io.stevedore.orchestrator.config.OrchestratorConfig.GateMode;
 import io.stevedore.orchestrator.domain.StopInfo;
@@ -19,8 +18,8 @@ import org.jboss.logging.Logger;
  * The security-gate hook: asked before every launch of an image, it gets the gate's verdict (cached
  * per team and image for {@code cache-ttl}), records the decision, and says whether the launch may
  * go on. Modes: {@code enforce} refuses a FAIL; {@code warn} records and logs it and lets it run;
- * {@code off} asks nothing. Without a configured gate every launch is allowed and recorded as
- * NOT_ASKED, with one warning in the log.
+ * {@code off} asks nothing. Without a configured gate every launch is allowed, with one warning in
+ * the log, and nothing is recorded.
  */
 @ApplicationScoped
 public class Gatekeeper {
@@ -40,7 +39,6 @@ public class Gatekeeper {
   private final OrchestratorConfig.SecurityGate config;
   private final SecurityGateClient client;
   private final GateDecisionStore decisions;
-  private final ObjectMapper mapper;
   private final Clock clock;
   private final Map<Key, Cached> cache = new ConcurrentHashMap<>();
   private final AtomicBoolean warnedNoGate = new AtomicBoolean();
@@ -49,12 +47,10 @@ public class Gatekeeper {
       OrchestratorConfig config,
       SecurityGateClient client,
       GateDecisionStore decisions,
-      ObjectMapper mapper,
       Clock clock) {
     this.config = config.securityGate();
     this.client = client;
     this.decisions = decisions;
-    this.mapper = mapper;
     this.clock = clock;
   }
 
@@ -72,19 +68,16 @@ public class Gatekeeper {
     if (mode == GateMode.OFF) {
       return Optional.empty();
     }
-    GateAnswer answer;
     if (!client.configured()) {
+      // Nothing to record per launch: there is no verdict. Said once, not written on every launch.
       if (warnedNoGate.compareAndSet(false, true)) {
         LOG.warn(
             "no security gate is configured (stevedore.orchestrator.security-gate.url):"
-                + " images are launched without a verdict, recorded as NOT_ASKED");
+                + " images are launched without a verdict");
       }
-      answer =
-          new GateAnswer(
-              "NOT_ASKED", null, mapper.createArrayNode(), "no security gate is configured", false);
-    } else {
-      answer = answer(subject);
+      return Optional.empty();
     }
+    GateAnswer answer = answer(subject);
     boolean allowed;
     String reason;
     StopInfo stop = null;

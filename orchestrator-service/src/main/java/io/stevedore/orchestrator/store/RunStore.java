@@ -27,9 +27,13 @@ public class RunStore {
     this.jdbc = jdbc;
   }
 
-  /** Reads a run and locks it until the transaction ends: every change to a run goes through it. */
+  /**
+   * Reads a run and locks it until the transaction ends: every change to a run goes through it.
+   * {@code for no key update}: the run's key never changes, so rows that only reference it (stage
+   * attempts, gate decisions) can be inserted by other transactions without waiting for this one.
+   */
   public Optional<RunRow> lock(UUID runId) {
-    return jdbc.one(SELECT + " where r.id = ? for update of r", RunStore::map, runId);
+    return jdbc.one(SELECT + " where r.id = ? for no key update of r", RunStore::map, runId);
   }
 
   public Optional<RunRow> find(UUID runId) {
