@@ -27,8 +27,7 @@ public final class EngineRun {
 
   static Suite suite() throws Exception {
     try (InputStream in = EngineRun.class.getResourceAsStream("/flights-bench.yaml")) {
-      return SuiteParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8))
-          .orElseThrow();
+      return SuiteParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)).orElseThrow();
     }
   }
 
@@ -36,7 +35,8 @@ public final class EngineRun {
     long t0 = System.nanoTime();
     Path file = Path.of(args[0]);
     int rounds = Integer.parseInt(args[1]);
-    int sampleSize = args.length > 2 ? Integer.parseInt(args[2]) : ValidationEngine.DEFAULT_SAMPLE_SIZE;
+    int sampleSize =
+        args.length > 2 ? Integer.parseInt(args[2]) : ValidationEngine.DEFAULT_SAMPLE_SIZE;
     Suite suite = suite();
     ValidationEngine engine = new ValidationEngine(Clock.systemUTC(), sampleSize);
     DatasetSource source = DatasetSource.of("flights", DataFormat.PARQUET, file);

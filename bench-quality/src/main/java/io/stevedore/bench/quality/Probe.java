@@ -16,8 +16,8 @@ import java.util.Locale;
  *   <li>{@code run <round> <seconds>}: one validation of the file, end to end in the process;
  *   <li>{@code check <name> <failing rows or -> <passed> <metric>}: the last round's results;
  *   <li>{@code note <text>}: anything else worth showing (scans counted by the engine);
- *   <li>{@code peak <VmHWM kB> <peak heap bytes>}: the process's peak resident set (DuckDB's
- *       memory is native, so the heap alone would hide it) and the heap pools' peak use.
+ *   <li>{@code peak <VmHWM kB> <peak heap bytes>}: the process's peak resident set (DuckDB's memory
+ *       is native, so the heap alone would hide it) and the heap pools' peak use.
  * </ul>
  */
 final class Probe {

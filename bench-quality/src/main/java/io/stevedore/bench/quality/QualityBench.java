@@ -22,11 +22,11 @@ import org.duckdb.DuckDBDriver;
  * ({@code DeequRun} in bench-quality/deequ) and (3) one hand-written DuckDB query ({@link
  * FloorRun}), each in a child JVM of its own so that its peak memory is its own. Prints seconds,
  * rows/s, peak memory per system and file, the ratios against the goal (engine at least 5x faster
- * than Deequ, within 1.25x of the floor), and the failing rows of every check side by side; exits
- * 1 when the three disagree on a failing-row count or a verdict.
+ * than Deequ, within 1.25x of the floor), and the failing rows of every check side by side; exits 1
+ * when the three disagree on a failing-row count or a verdict.
  *
- * <p>Run from the project root, after {@code ./mvnw -B -q -Pbench -pl bench-quality,bench-quality/deequ
- * -am package -DskipTests}:
+ * <p>Run from the project root, after {@code ./mvnw -B -q -Pbench -pl
+ * bench-quality,bench-quality/deequ -am package -DskipTests}:
  *
  * <pre>
  * java -cp bench-quality/target/classes:$(cat bench-quality/target/engine.classpath) \
@@ -34,9 +34,9 @@ import org.duckdb.DuckDBDriver;
  * </pre>
  *
  * Sizes: {@code 3m} is the shared flights file as it is; {@code 10m} and {@code 300k} are written
- * once under {@code bench-quality/target/data} ({@code 10m}: the 3M rows three times, shifted by 0, 1
- * and 2 years, plus the first million shifted by 3 years; {@code 300k}: the first 300,000 rows, for
- * development).
+ * once under {@code bench-quality/target/data} ({@code 10m}: the 3M rows three times, shifted by 0,
+ * 1 and 2 years, plus the first million shifted by 3 years; {@code 300k}: the first 300,000 rows,
+ * for development).
  */
 public final class QualityBench {
 
@@ -88,7 +88,8 @@ public final class QualityBench {
     opts.put("sample-size", "20");
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!args[i].startsWith("--") || !opts.containsKey(args[i].substring(2))) {
-        throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opts.keySet());
+        throw new IllegalArgumentException(
+            "unknown option " + args[i] + "; known: " + opts.keySet());
       }
       opts.put(args[i].substring(2), args[i + 1]);
     }
@@ -154,8 +155,7 @@ public final class QualityBench {
       ps.execute();
     }
     Files.move(tmp, out);
-    System.out.printf(
-        "wrote %s in %.1f s%n", out.getFileName(), (System.nanoTime() - t0) / 1e9);
+    System.out.printf("wrote %s in %.1f s%n", out.getFileName(), (System.nanoTime() - t0) / 1e9);
     return out;
   }
 
@@ -184,10 +184,7 @@ public final class QualityBench {
             root.resolve("bench-quality/target/classes")
                 + ":"
                 + read(root.resolve("bench-quality/target/engine.classpath")));
-        cmd.add(
-            system.equals("engine")
-                ? EngineRun.class.getName()
-                : FloorRun.class.getName());
+        cmd.add(system.equals("engine") ? EngineRun.class.getName() : FloorRun.class.getName());
       }
       case "deequ" -> {
         cmd.add("-Xmx4g");
@@ -316,7 +313,9 @@ public final class QualityBench {
         }
         double m = Double.parseDouble(c[2]);
         String shown =
-            c[0].equals("-") ? String.format(Locale.ROOT, "%.6g", m) : String.format("%,d", Long.parseLong(c[0]));
+            c[0].equals("-")
+                ? String.format(Locale.ROOT, "%.6g", m)
+                : String.format("%,d", Long.parseLong(c[0]));
         line.append(' ').append(shown).append(c[1].equals("true") ? " pass" : " FAIL").append(" |");
         if (failed == null) {
           failed = c[0];
