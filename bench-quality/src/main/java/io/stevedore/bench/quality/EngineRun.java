@@ -44,8 +44,9 @@ public final class EngineRun {
     ValidationReport report = null;
     for (int r = 1; r <= rounds; r++) {
       long s = System.nanoTime();
+      long cpu = Probe.cpu();
       report = engine.run(suite, source, List.of());
-      Probe.run(r, s);
+      Probe.run(r, s, cpu);
     }
     for (CheckResult c : report.checks()) {
       if (c.error() != null) {

@@ -100,6 +100,7 @@ public final class FloorRun {
     Map<String, Object> row = new LinkedHashMap<>();
     for (int r = 1; r <= rounds; r++) {
       long s = System.nanoTime();
+      long cpu = Probe.cpu();
       try (Connection c = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
           PreparedStatement ps = c.prepareStatement(SQL)) {
         ps.setString(1, file);
@@ -110,7 +111,7 @@ public final class FloorRun {
           }
         }
       }
-      Probe.run(r, s);
+      Probe.run(r, s, cpu);
     }
     long n = ((Number) row.get("n")).longValue();
     for (Map.Entry<String, Double> e : MOSTLY.entrySet()) {

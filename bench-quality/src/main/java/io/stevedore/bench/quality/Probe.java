@@ -13,7 +13,9 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@code start <seconds>}: from main to ready (a Spark session, a suite parsed);
- *   <li>{@code run <round> <seconds>}: one validation of the file, end to end in the process;
+ *   <li>{@code run <round> <seconds> <cpu seconds>}: one validation of the file, end to end in the
+ *       process, and the CPU time of the whole process meanwhile (steadier than wall time on a
+ *       shared machine);
  *   <li>{@code check <name> <failing rows or -> <passed> <metric>}: the last round's results;
  *   <li>{@code note <text>}: anything else worth showing (scans counted by the engine);
  *   <li>{@code peak <VmHWM kB> <peak heap bytes>}: the process's peak resident set (DuckDB's memory
@@ -28,8 +30,19 @@ final class Probe {
     System.out.printf(Locale.ROOT, "start\t%.3f%n", (System.nanoTime() - t0) / 1e9);
   }
 
-  static void run(int round, long t0) {
-    System.out.printf(Locale.ROOT, "run\t%d\t%.3f%n", round, (System.nanoTime() - t0) / 1e9);
+  /** The process's CPU time so far (every thread, DuckDB's and Spark's included), in ns. */
+  static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  static void run(int round, long t0, long cpu0) {
+    System.out.printf(
+        Locale.ROOT,
+        "run\t%d\t%.3f\t%.3f%n",
+        round,
+        (System.nanoTime() - t0) / 1e9,
+        (cpu() - cpu0) / 1e9);
   }
 
   static void check(String name, Long failed, boolean passed, Object metric) {

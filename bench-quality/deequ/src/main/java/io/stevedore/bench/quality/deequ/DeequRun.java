@@ -35,9 +35,9 @@ import scala.util.matching.Regex;
  * {@code rounds} times over one Parquet file in one Spark session.
  *
  * <p>Usage: {@code DeequRun <parquet file> <rounds>}. Prints, on stdout, the protocol QualityBench
- * reads: {@code start <seconds to a ready session>}, {@code run <i> <seconds>} per round, {@code
- * check <name> <failing rows or -> <passed> <metric>} for the last round, and {@code peak <VmHWM
- * kB> <peak heap bytes>}.
+ * reads: {@code start <seconds to a ready session>}, {@code run <i> <seconds> <cpu seconds>} per
+ * round, {@code check <name> <failing rows or -> <passed> <metric>} for the last round, and {@code
+ * peak <VmHWM kB> <peak heap bytes>}.
  *
  * <p>Each check is its own Deequ {@link Check} with one constraint, so its metric can be read back
  * by check. A row-level check's failing rows are {@code round((1 - ratio) * rows)}: Deequ reports
@@ -155,13 +155,19 @@ public final class DeequRun {
     VerificationResult result = null;
     for (int r = 1; r <= rounds; r++) {
       long s = System.nanoTime();
+      long cpu = cpu();
       Dataset<Row> data = spark.read().parquet(file);
       result =
           new VerificationSuite()
               .onData(data)
               .addChecks(seq(new ArrayList<>(checks.values())))
               .run();
-      System.out.printf(Locale.ROOT, "run\t%d\t%.3f%n", r, (System.nanoTime() - s) / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "run\t%d\t%.3f\t%.3f%n",
+          r,
+          (System.nanoTime() - s) / 1e9,
+          (cpu() - cpu) / 1e9);
     }
     Map<Check, CheckResult> results = JavaConverters.mapAsJavaMap(result.checkResults());
     double rows = metric(results.get(checks.get("row_count")));
@@ -215,6 +221,12 @@ public final class DeequRun {
       }
     }
     return -1;
+  }
+
+  /** The process's CPU time so far, every thread, in ns. */
+  static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** The sum of the heap pools' peak usage, in bytes. */
