@@ -285,6 +285,7 @@ public final class QualityBench {
           o.rssKb() / 1024,
           o.heapBytes() / (1024 * 1024));
     }
+    System.out.println();
     Outcome e = outcomes.get("engine");
     Outcome d = outcomes.get("deequ");
     Outcome f = outcomes.get("floor");
