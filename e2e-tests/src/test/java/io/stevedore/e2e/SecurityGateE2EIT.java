@@ -216,6 +216,9 @@ class SecurityGateE2EIT {
     JsonNode run = runImage(image[0]);
 
     assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("FAILED");
+    assertThat(run.get("reason").asText())
+        .startsWith("stage 'app' failed after attempt 1 (USER_ERROR): image " + image[0])
+        .contains("refused by security-gate: FAIL: 2 findings");
     JsonNode app = app(run);
     assertThat(app.get("status").asText()).isEqualTo("FAILED");
     assertThat(app.get("failureClass").asText()).isEqualTo("USER_ERROR");
