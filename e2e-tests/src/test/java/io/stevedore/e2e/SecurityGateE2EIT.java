@@ -292,6 +292,28 @@ class SecurityGateE2EIT {
   }
 
   @Test
+  void refusesAnImageTheGateCannotPullAsAPlatformFailure() throws Exception {
+    // never pushed: the registry answers 404, the gate 422, and refuse-unknown keeps it from
+    // running
+    String image = registry.registry() + "/e2e/missing:1.0";
+
+    JsonNode run = runImage(image);
+
+    assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("FAILED");
+    JsonNode app = app(run);
+    assertThat(app.get("failureClass").asText()).isEqualTo("PLATFORM");
+    assertThat(app.get("reason").asText())
+        .startsWith(
+            "no security-gate verdict for image " + image + ": security-gate answered HTTP 422")
+        .contains("e2e/missing");
+    assertThat(attemptFiles(run)).as("nothing was launched").doesNotExist();
+    JsonNode decision = decisions(run).get(0);
+    assertThat(decision.get("verdict").asText()).isEqualTo("UNKNOWN");
+    assertThat(decision.get("allowed").asBoolean()).isFalse();
+    assertThat(decision.get("findings")).isEmpty();
+  }
+
+  @Test
   void admitsACleanImageAndTheStageRuns() throws Exception {
     // the same package at the fixed version, running as a user
     String[] image =
