@@ -333,5 +333,9 @@ class SecurityGateE2EIT {
     assertThat(decision.get("allowed").asBoolean()).isTrue();
     assertThat(decision.get("digest").asText()).isEqualTo(image[1]);
     assertThat(rules(decision.get("findings"))).doesNotContain("VULNERABILITY", "RUN_AS_ROOT");
+    assertThat(registry.tagRequests("e2e/clean", "1.0"))
+        .as("the gate resolved the tag from the registry")
+        .isEqualTo(1);
+    assertThat(registry.tokenRequests()).as("with a bearer token").isPositive();
   }
 }
