@@ -742,6 +742,7 @@ public class RunEngine {
     Set<UUID> claimedRuns = new HashSet<>();
     claimed.forEach(a -> claimedRuns.add(a.runId()));
     Map<UUID, RunRow> runCache = runs.findAll(claimedRuns);
+    TaskEnvironment.Outputs outputs = null; // read once, for the first attempt that launches
     for (Iterator<StageRunRow> it = claimed.iterator(); it.hasNext(); ) {
       StageRunRow attempt = it.next();
       RunRow run = runCache.computeIfAbsent(attempt.runId(), id -> runs.find(id).orElseThrow());
@@ -827,7 +828,11 @@ public class RunEngine {
         continue;
       }
       try {
-        claims.add(new Claim(intent, launchSpec(run, attempt, stage, spec), null, subject));
+        if (outputs == null) {
+          outputs = taskEnvironment.outputsOf(claimedRuns);
+        }
+        claims.add(
+            new Claim(intent, launchSpec(run, attempt, stage, spec, outputs), null, subject));
       } catch (IllegalArgumentException e) {
         claims.add(new Claim(intent, null, e.getMessage(), subject));
       }
@@ -1073,13 +1078,18 @@ public class RunEngine {
     PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
     try {
       return Optional.of(
-          launchSpec(run, attempt, spec.stage(attempt.stageId()).orElseThrow(), spec));
+          launchSpec(run, attempt, spec.stage(attempt.stageId()).orElseThrow(), spec, null));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
   }
 
-  private LaunchSpec launchSpec(RunRow run, StageRunRow attempt, Stage stage, PipelineSpec spec) {
+  private LaunchSpec launchSpec(
+      RunRow run,
+      StageRunRow attempt,
+      Stage stage,
+      PipelineSpec spec,
+      TaskEnvironment.Outputs outputs) {
     Map<String, String> values = new HashMap<>();
     Instant logical = run.logicalDate() == null ? run.createdAt() : run.logicalDate();
     values.put("logical_date", DAY.format(logical.atZone(ZoneOffset.UTC)));
@@ -1119,7 +1129,7 @@ public class RunEngine {
         new LinkedHashMap<>(
             LOCAL.equals(launcher.name()) ? config.local().env() : config.ecs().env());
     stage.env().forEach((k, v) -> env.put(k, Templates.render(v, values)));
-    env.putAll(taskEnvironment.of(run.id(), stage));
+    env.putAll(taskEnvironment.of(run.id(), stage, outputs));
     env.put("STEVEDORE_RUN_ID", run.id().toString());
     env.put("STEVEDORE_STAGE_ID", stage.id());
     env.put("STEVEDORE_STAGE_RUN_ID", attempt.id().toString());

@@ -8,8 +8,10 @@ import io.stevedore.common.spec.PipelineSpec.Stage;
 import io.stevedore.orchestrator.config.OrchestratorConfig;
 import io.stevedore.orchestrator.store.StageOutputStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -44,12 +46,46 @@ public class TaskEnvironment {
     this.mapper = mapper;
   }
 
+  /** The stage outputs of several runs, read once for a claimed batch. */
+  public record Outputs(Map<UUID, Map<String, Map<String, String>>> byRun) {
+
+    /** The inputs of {@code stage} in {@code runId}, keyed {@code <stage>.<output>}. */
+    Map<String, String> inputsOf(UUID runId, Stage stage) {
+      Map<String, String> inputs = new TreeMap<>();
+      Map<String, Map<String, String>> ofRun = byRun.getOrDefault(runId, Map.of());
+      for (String input : stage.dependsOn()) {
+        ofRun
+            .getOrDefault(input, Map.of())
+            .forEach((name, uri) -> inputs.put(input + "." + name, uri));
+      }
+      return inputs;
+    }
+  }
+
+  /**
+   * Reads the stage outputs of the runs with one statement, for {@link #of(UUID, Stage, Outputs)}.
+   */
+  public Outputs outputsOf(Collection<UUID> runIds) {
+    return new Outputs(outputs.latestOfRuns(runIds));
+  }
+
   /** The variables for an attempt of {@code stage} in run {@code runId}. */
   public Map<String, String> of(UUID runId, Stage stage) {
+    return of(runId, stage, null);
+  }
+
+  /**
+   * The variables for an attempt of {@code stage} in run {@code runId}, its inputs taken from
+   * {@code read} (read for a whole batch) when given.
+   */
+  public Map<String, String> of(UUID runId, Stage stage, Outputs read) {
     Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> inputs =
+        stage.dependsOn().isEmpty()
+            ? Map.of()
+            : read != null ? read.inputsOf(runId, stage) : outputs.inputs(runId, stage.dependsOn());
     try {
-      env.put(
-          "STEVEDORE_INPUTS", mapper.writeValueAsString(outputs.inputs(runId, stage.dependsOn())));
+      env.put("STEVEDORE_INPUTS", mapper.writeValueAsString(new TreeMap<>(inputs)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write STEVEDORE_INPUTS: " + e.getMessage(), e);
     }

@@ -3,6 +3,8 @@ package io.stevedore.orchestrator.store;
 import io.stevedore.common.store.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,6 +42,33 @@ public class StageOutputStore {
             rs -> Map.entry(rs.getString(1), rs.getString(2)),
             stageRunId)
         .forEach(e -> outputs.put(e.getKey(), e.getValue()));
+    return outputs;
+  }
+
+  /**
+   * The outputs of the latest succeeded attempt of every stage of each run, with one statement: by
+   * run, then by stage, then by output name.
+   */
+  public Map<UUID, Map<String, Map<String, String>>> latestOfRuns(Collection<UUID> runIds) {
+    Map<UUID, Map<String, Map<String, String>>> outputs = new HashMap<>();
+    if (runIds.isEmpty()) {
+      return outputs;
+    }
+    jdbc.list(
+            "select s.run_id, s.stage_id, o.name, o.uri from orchestrator.stage_outputs o"
+                + " join jobs.stage_runs s on s.id = o.stage_run_id"
+                + " where s.run_id = any(?) and s.status = 'SUCCEEDED'"
+                + " and s.attempt = (select max(x.attempt) from jobs.stage_runs x"
+                + "   where x.run_id = s.run_id and x.stage_id = s.stage_id"
+                + "   and x.status = 'SUCCEEDED')",
+            rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)},
+            (Object) runIds.toArray(UUID[]::new))
+        .forEach(
+            row ->
+                outputs
+                    .computeIfAbsent(UUID.fromString(row[0]), id -> new HashMap<>())
+                    .computeIfAbsent(row[1], id -> new TreeMap<>())
+                    .put(row[2], row[3]));
     return outputs;
   }
 
