@@ -119,7 +119,9 @@ public final class SubmissionBench {
     closedLoop(http, submit, clients, 5, 201);
 
     Result t = closedLoop(http, trivial, clients, seconds, 200);
+    double[] relayBefore = relayCounters(http, base);
     Result s = closedLoop(http, submit, clients, seconds, 201);
+    double[] relayAfter = relayCounters(http, base);
     System.out.println();
     System.out.printf("closed loop, %d clients, %d s each%n", clients, seconds);
     System.out.println(header());
@@ -128,6 +130,12 @@ public final class SubmissionBench {
     System.out.printf(
         "submissions reach %.0f%% of the trivial endpoint's rate (goal: at least 50%%)%n",
         100.0 * s.rps() / t.rps());
+    double calls = relayAfter[0] - relayBefore[0];
+    double sent = relayAfter[1] - relayBefore[1];
+    System.out.printf(
+        "outbox relay during the submissions: %.0f messages in %.0f SendMessageBatch calls"
+            + " (%.1f per call)%n",
+        sent, calls, calls == 0 ? 0 : sent / calls);
 
     Result to = openLoop(http, trivial, rate, seconds, 200);
     Result so = openLoop(http, submit, rate, seconds, 201);
@@ -259,6 +267,29 @@ public final class SubmissionBench {
     long[] out = parts.stream().flatMapToLong(Arrays::stream).toArray();
     Arrays.sort(out);
     return out;
+  }
+
+  /** The relay's SendMessageBatch calls and sent messages so far, from the service's metrics. */
+  static double[] relayCounters(HttpClient http, String base) throws Exception {
+    String text =
+        http.send(
+                HttpRequest.newBuilder(URI.create(base + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return new double[] {
+      sum(text, "stevedore_messaging_sqs_calls_total", "operation=\"SendMessageBatch\""),
+      sum(text, "stevedore_messaging_sent_total", "")
+    };
+  }
+
+  static double sum(String metrics, String name, String label) {
+    double total = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + "{") && line.contains(label)) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
   }
 
   static void waitReady(HttpClient http, String base, Process p, Path log) throws Exception {
