@@ -1,28 +1,19 @@
 package io.stevedore.e2e;
 
+import static io.stevedore.e2e.PackagedServices.JSON;
+import static io.stevedore.e2e.PackagedServices.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.S3Resource;
 import io.stevedore.testing.SharedData;
-import io.stevedore.testing.SqsResource;
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,12 +36,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class ValidateStageE2EIT {
 
   static final String ADMIN = "e2e-admin-key-0123456789abcdef";
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  static final List<Process> PROCESSES = new ArrayList<>();
 
   static Path base;
+  static PackagedServices services;
   static int scheduler;
   static int orchestrator;
   static int validation;
@@ -59,6 +47,7 @@ class ValidateStageE2EIT {
   @BeforeAll
   static void startTheServices() throws Exception {
     base = Files.createDirectories(Path.of("target", "e2e", UUID.randomUUID().toString()));
+    services = new PackagedServices(base, ADMIN);
     s3 =
         S3Client.builder()
             .endpointOverride(URI.create(S3Resource.endpoint()))
@@ -74,143 +63,42 @@ class ValidateStageE2EIT {
         s3.createBucket(b -> b.bucket(bucket));
       }
     }
-    scheduler = freePort();
-    orchestrator = freePort();
-    validation = freePort();
-    start("scheduler-service", scheduler, List.of());
-    start(
-        "orchestrator-service",
-        orchestrator,
-        List.of(
-            "-Dstevedore.orchestrator.dispatcher.poll-interval=200ms",
-            "-Dstevedore.orchestrator.reconcile-interval=2s",
-            "-Dstevedore.orchestrator.local.logs-dir=" + base.resolve("stages").toAbsolutePath(),
-            "-Dstevedore.orchestrator.validation.format=csv",
-            "-Dstevedore.orchestrator.security-gate.mode=off"));
-    start(
-        "validation-service",
-        validation,
-        List.of(
-            "-Dquarkus.s3.endpoint-override=" + S3Resource.endpoint(),
-            "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + S3Resource.ACCESS_KEY,
-            "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key="
-                + S3Resource.SECRET_KEY));
-    for (int port : List.of(scheduler, orchestrator, validation)) {
-      Awaitility.await("service on port " + port + " ready (logs in " + base + ")")
-          .atMost(Duration.ofMinutes(4))
-          .pollInterval(Duration.ofMillis(500))
-          .until(() -> status(port, "/q/health/ready") == 200);
-    }
+    scheduler = services.start("scheduler-service", List.of());
+    orchestrator =
+        services.start(
+            "orchestrator-service",
+            List.of(
+                "-Dstevedore.orchestrator.dispatcher.poll-interval=200ms",
+                "-Dstevedore.orchestrator.reconcile-interval=2s",
+                "-Dstevedore.orchestrator.local.logs-dir="
+                    + base.resolve("stages").toAbsolutePath(),
+                "-Dstevedore.orchestrator.validation.format=csv",
+                "-Dstevedore.orchestrator.security-gate.mode=off"));
+    validation =
+        services.start(
+            "validation-service",
+            List.of(
+                "-Dquarkus.s3.endpoint-override=" + S3Resource.endpoint(),
+                "-Dquarkus.s3.aws.credentials.static-provider.access-key-id="
+                    + S3Resource.ACCESS_KEY,
+                "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key="
+                    + S3Resource.SECRET_KEY));
+    services.awaitReady(scheduler, orchestrator, validation);
   }
 
   @AfterAll
   static void stopTheServices() throws InterruptedException {
-    for (Process p : PROCESSES) {
-      p.destroy();
-    }
-    for (Process p : PROCESSES) {
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+    if (services != null) {
+      services.close();
     }
     if (s3 != null) {
       s3.close();
     }
   }
 
-  static void start(String module, int port, List<String> extra) throws IOException {
-    Path jar = Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-    assertThat(jar).as("packaged " + module).exists();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-    command.add("-Dquarkus.http.port=" + port);
-    command.add("-Dquarkus.datasource.jdbc.url=" + PostgresResource.jdbcUrl());
-    command.add("-Dquarkus.datasource.username=" + PostgresResource.USER);
-    command.add("-Dquarkus.datasource.password=" + PostgresResource.PASSWORD);
-    command.add("-Dquarkus.sqs.endpoint-override=" + SqsResource.endpoint());
-    command.add(
-        "-Dquarkus.sqs.aws.credentials.static-provider.access-key-id=" + SqsResource.ACCESS_KEY);
-    command.add(
-        "-Dquarkus.sqs.aws.credentials.static-provider.secret-access-key="
-            + SqsResource.SECRET_KEY);
-    command.add("-Dquarkus.log.console.json.enabled=false");
-    command.add("-Dstevedore.auth.admin-key=" + ADMIN);
-    command.addAll(extra);
-    command.add("-jar");
-    command.add(jar.toString());
-    Process process =
-        new ProcessBuilder(command)
-            .directory(base.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(base.resolve(module + ".log").toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    PROCESSES.add(process);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  static int status(int port, String path) {
-    try {
-      return HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .timeout(Duration.ofSeconds(5))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
-  static HttpResponse<String> call(
-      int port, String method, String path, String key, String contentType, String body)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + key)
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (contentType != null) {
-      request.header("Content-Type", contentType);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
   /** A new team and its API key, through the scheduler's admin API. */
   static String teamKey(String team) throws Exception {
-    HttpResponse<String> created =
-        call(
-            scheduler,
-            "POST",
-            "/admin/teams",
-            ADMIN,
-            "application/json",
-            JSON.writeValueAsString(Map.of("name", team)));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    HttpResponse<String> key =
-        call(
-            scheduler,
-            "POST",
-            "/admin/teams/" + team + "/keys",
-            ADMIN,
-            "application/json",
-            "{\"description\":\"e2e\"}");
-    assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
-    return JSON.readTree(key.body()).get("key").asText();
+    return services.teamKey(scheduler, team);
   }
 
   static String suite(String name, String corrections) {

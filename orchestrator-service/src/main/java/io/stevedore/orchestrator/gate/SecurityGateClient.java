@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -96,10 +97,17 @@ public class SecurityGateClient {
     return new GateAnswer("UNKNOWN", null, mapper.createArrayNode(), why, false);
   }
 
-  /** "FAIL: 3 findings: CVE-2024-1 (HIGH) in openssl 3.0.1; ...". */
+  /**
+   * "FAIL: 3 findings: CVE-2024-1 (HIGH) in openssl 3.0.1; ...": the findings that fail the image
+   * first, then those that warn, then the rest (security-gate also sends findings kept only to
+   * explain a verdict, {@code outcome: INFO}), each group in the gate's order.
+   */
   static String summary(String verdict, JsonNode findings) {
+    List<JsonNode> ordered = new ArrayList<>();
+    findings.forEach(ordered::add);
+    ordered.sort(Comparator.comparingInt(SecurityGateClient::rank));
     List<String> parts = new ArrayList<>();
-    for (JsonNode finding : findings) {
+    for (JsonNode finding : ordered) {
       if (parts.size() == MAX_FINDINGS_IN_DETAIL) {
         break;
       }
@@ -113,6 +121,15 @@ public class SecurityGateClient {
       text += "; and " + (findings.size() - MAX_FINDINGS_IN_DETAIL) + " more";
     }
     return text;
+  }
+
+  private static int rank(JsonNode finding) {
+    return switch (finding.path("outcome").asText("").toUpperCase(Locale.ROOT)) {
+      case "FAIL" -> 0;
+      case "WARN" -> 1;
+      case "" -> 1; // a finding that does not say: neither ahead of a failure nor behind an INFO
+      default -> 2;
+    };
   }
 
   private static String describe(JsonNode finding) {
@@ -136,10 +153,13 @@ public class SecurityGateClient {
   private static String first(JsonNode node, String... names) {
     for (String name : names) {
       JsonNode value = node.get(name);
-      if (value != null && value.isValueNode() && !value.asText().isBlank()) {
+      if (value == null || value.isNull()) {
+        continue; // security-gate sends absent fields as null (advisoryId of a root finding)
+      }
+      if (value.isValueNode() && !value.asText().isBlank()) {
         return value.asText();
       }
-      if (value instanceof ArrayNode || (value != null && value.isObject())) {
+      if (value instanceof ArrayNode || value.isObject()) {
         JsonNode inner = value.isObject() ? value.get("name") : null;
         if (inner != null && inner.isValueNode()) {
           return inner.asText();
