@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * ./mvnw -B -q -Pbench -pl scheduler-service,bench -am package -DskipTests
  *     -Dspotless.check.skip=true
  * java -cp bench/target/classes:test-support/target/classes:deploy/local-stack/target/classes \
- *     io.stevedore.bench.SubmissionBench [--seconds 15] [--clients 32] [--rate 500] [--warmup 5]
+ *     io.stevedore.bench.SubmissionBench [--seconds 15] [--clients 32] [--rate 500] [--warmup 20]
  * </pre>
  */
 public final class SubmissionBench {
@@ -51,8 +51,8 @@ public final class SubmissionBench {
     int clients = intArg(args, "--clients", 32);
     int rate = intArg(args, "--rate", 500);
     // seconds of warm-up per endpoint; on a loaded 2-core machine the JIT (C2) is still compiling
-    // after 5 s, and its CPU then falls on whichever endpoint is measured first
-    int warmup = intArg(args, "--warmup", 5);
+    // after 5 s (the old default), and its CPU then falls on whichever endpoint is measured first
+    int warmup = intArg(args, "--warmup", 20);
     Path jar = Path.of("scheduler-service/target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build the scheduler first: " + jar + " is missing");
