@@ -21,7 +21,10 @@ public final class Queues {
   /** Validation-service to orchestrator: {@link ValidationResult}. */
   public static final String VALIDATION_RESULTS = "validation-results";
 
-  /** Run lifecycle for one subscriber: {@code run-events-<subscriber>}, {@link RunEvent}. */
+  /**
+   * Run lifecycle for one subscriber: {@code run-events-<subscriber>}, {@link RunEventBatch} (the
+   * changes of one orchestrator transaction).
+   */
   public static final String RUN_EVENTS_PREFIX = "run-events-";
 
   /** Images to scan: {@link ImageScanRequest}. */

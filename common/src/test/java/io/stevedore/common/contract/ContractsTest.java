@@ -99,6 +99,44 @@ class ContractsTest {
             AT,
             AT.plusSeconds(60),
             AT),
+        new RunEventBatch(
+            List.of(
+                new RunEvent(
+                    RUN,
+                    TEAM,
+                    "flights",
+                    2,
+                    "extract",
+                    1,
+                    "RUNNING",
+                    "LAUNCHING",
+                    null,
+                    null,
+                    1024,
+                    2048,
+                    "ecs",
+                    "FARGATE",
+                    AT,
+                    null,
+                    AT),
+                new RunEvent(
+                    RUN,
+                    TEAM,
+                    "flights",
+                    2,
+                    null,
+                    null,
+                    "SUCCEEDED",
+                    "RUNNING",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    AT,
+                    AT.plusSeconds(60),
+                    AT.plusSeconds(60)))),
         new ImageScanRequest("ecr.example/team/img:1", "sha256:abc", "orchestrator", "default", AT),
         new Alert(
             UUID.randomUUID(),
@@ -130,6 +168,6 @@ class ContractsTest {
   void typesAreDistinct() {
     Set<String> types = new HashSet<>();
     contracts().forEach(c -> assertThat(types.add(c.contractType())).isTrue());
-    assertThat(types).hasSize(9);
+    assertThat(types).hasSize(10);
   }
 }

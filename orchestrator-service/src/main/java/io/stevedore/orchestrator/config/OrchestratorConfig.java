@@ -219,6 +219,17 @@ public interface OrchestratorConfig {
     int batchSize();
 
     /**
+     * Threads that record task ends; each records what has queued up (up to {@code
+     * completion-batch-size}) in one transaction.
+     */
+    @WithDefault("2")
+    int completionThreads();
+
+    /** Most task ends recorded in one transaction. */
+    @WithDefault("100")
+    int completionBatchSize();
+
+    /**
      * Claimed attempts launched at once. Unset: 1 for the local launcher, 8 for ECS, where each
      * RunTask waits for the API and one thread alone stays far below the task launch rate.
      */

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +52,7 @@ public class Dispatcher {
   private Thread thread;
   private Instant lastReconcile = Instant.EPOCH;
   private volatile ExecutorService launchPool;
+  private volatile Completions completions;
 
   Dispatcher(
       RunEngine engine,
@@ -72,10 +74,20 @@ public class Dispatcher {
   }
 
   void onStart(@Observes @Priority(SchemaMigrator.PRIORITY + 20) StartupEvent event) {
+    if (config.dispatcher().enabled()) {
+      completions = new Completions(engine, wakeup, config.dispatcher().completionBatchSize());
+      completions.start(config.dispatcher().completionThreads());
+    }
     launcher.onEnd(
         end -> {
-          engine.complete(end.stageRunId(), end.stop());
-          wakeup.wake();
+          Completions queue = completions;
+          if (queue != null) {
+            queue.submit(end);
+          } else {
+            // Tests that drive the engine by hand see each end recorded before it returns.
+            engine.complete(end.stageRunId(), end.stop());
+            wakeup.wake();
+          }
         });
     launcher.onStatus(
         status -> engine.taskStatus(status.stageRunId(), status.status(), status.at()));
@@ -111,6 +123,9 @@ public class Dispatcher {
     }
     if (launchPool != null) {
       launchPool.shutdownNow();
+    }
+    if (completions != null) {
+      completions.stop(Duration.ofSeconds(5));
     }
   }
 
@@ -149,29 +164,136 @@ public class Dispatcher {
     } while (claims.size() == config.dispatcher().batchSize() && running);
   }
 
-  /** Launches the claims, on the launch threads when there are several (each one on its own). */
+  /**
+   * Launches a claimed batch: one read finds the attempts still LAUNCHING (not cancelled since the
+   * claim), the gate is asked about each image, the tasks are started (on the launch threads when
+   * there are several), and all that started are recorded RUNNING in one transaction before they
+   * are watched.
+   */
   private void launchAll(List<RunEngine.Claim> claims) {
-    ExecutorService pool = launchPool;
-    if (pool == null || claims.size() < 2) {
-      for (RunEngine.Claim claim : claims) {
-        launch(claim.intent(), claim.spec(), claim.error());
-      }
+    if (claims.isEmpty()) {
       return;
     }
-    List<Future<?>> launches = new ArrayList<>();
+    List<RunEngine.Claim> launchable = new ArrayList<>();
     for (RunEngine.Claim claim : claims) {
-      launches.add(pool.submit(() -> launch(claim.intent(), claim.spec(), claim.error())));
-    }
-    for (Future<?> launch : launches) {
-      try {
-        launch.get();
-      } catch (ExecutionException e) {
-        LOG.error("launching a stage attempt failed; the reconciler retries it", e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      if (claim.spec() == null) {
+        engine.complete(
+            claim.intent().stageRunId(),
+            new StopInfo("TaskFailedToStart", claim.error(), null, null, false));
+      } else {
+        launchable.add(claim);
       }
     }
+    if (launchable.isEmpty()) {
+      return;
+    }
+    Set<UUID> still =
+        engine.stillLaunchingAll(launchable.stream().map(c -> c.intent().stageRunId()).toList());
+    List<RunEngine.Claim> toStart = new ArrayList<>();
+    for (RunEngine.Claim claim : launchable) {
+      if (!still.contains(claim.intent().stageRunId())) {
+        continue; // cancelled meanwhile
+      }
+      if (gatekeeper.enabled() && claim.subject() != null) {
+        Optional<StopInfo> refused = gatekeeper.check(claim.subject());
+        if (refused.isPresent()) {
+          engine.complete(claim.intent().stageRunId(), refused.get());
+          continue;
+        }
+      }
+      toStart.add(claim);
+    }
+    List<Optional<Started>> started = startAll(toStart);
+    List<RunEngine.Launched> launched = new ArrayList<>();
+    List<RunEngine.Claim> running = new ArrayList<>();
+    for (int i = 0; i < toStart.size(); i++) {
+      if (started.get(i).isPresent()) {
+        launched.add(
+            new RunEngine.Launched(toStart.get(i).intent().stageRunId(), started.get(i).get()));
+        running.add(toStart.get(i));
+      }
+    }
+    Set<UUID> refused = engine.launchedAll(launched);
+    for (int i = 0; i < running.size(); i++) {
+      LaunchIntent intent = running.get(i).intent();
+      Started task = launched.get(i).task();
+      LaunchIntent recorded = recorded(intent, task);
+      if (refused.contains(intent.stageRunId())) {
+        // Cancelled while it was being started: stop what was just started.
+        launcher.stop(recorded);
+        engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
+        continue;
+      }
+      // Watched only once RUNNING is recorded, so its end always comes after its start.
+      launcher.adopt(recorded, task);
+    }
+  }
+
+  /**
+   * Starts the claims' tasks, on the launch threads when there are several; empty where the task
+   * did not start (its attempt is completed here, as failed to start or as gone).
+   */
+  private List<Optional<Started>> startAll(List<RunEngine.Claim> claims) {
+    ExecutorService pool = launchPool;
+    List<Optional<Started>> started = new ArrayList<>();
+    if (pool == null || claims.size() < 2) {
+      for (RunEngine.Claim claim : claims) {
+        started.add(start(claim));
+      }
+      return started;
+    }
+    List<Future<Optional<Started>>> starts = new ArrayList<>();
+    for (RunEngine.Claim claim : claims) {
+      starts.add(pool.submit(() -> start(claim)));
+    }
+    for (Future<Optional<Started>> start : starts) {
+      try {
+        started.add(start.get());
+      } catch (ExecutionException e) {
+        LOG.error("launching a stage attempt failed; the reconciler retries it", e.getCause());
+        started.add(Optional.empty());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        started.add(Optional.empty());
+      }
+    }
+    return started;
+  }
+
+  private Optional<Started> start(RunEngine.Claim claim) {
+    LaunchIntent intent = claim.intent();
+    Started started;
+    try {
+      started = launcher.launch(intent, claim.spec());
+    } catch (LaunchException e) {
+      engine.complete(
+          intent.stageRunId(),
+          new StopInfo("TaskFailedToStart", e.getMessage(), null, null, false));
+      return Optional.empty();
+    }
+    if (started.gone()) {
+      engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
+      return Optional.empty();
+    }
+    return Optional.of(started);
+  }
+
+  private static LaunchIntent recorded(LaunchIntent intent, Started started) {
+    return new LaunchIntent(
+        intent.stageRunId(),
+        intent.launcher(),
+        intent.clientToken(),
+        intent.startedBy(),
+        intent.requestedAt(),
+        started.taskRef(),
+        null,
+        started.pid(),
+        started.startedAt(),
+        intent.logFile(),
+        intent.startedFile(),
+        intent.exitFile(),
+        intent.deadlineAt(),
+        null);
   }
 
   private void launch(LaunchIntent intent, LaunchSpec spec, String error) {
@@ -204,22 +326,7 @@ public class Dispatcher {
       engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
       return;
     }
-    LaunchIntent recorded =
-        new LaunchIntent(
-            intent.stageRunId(),
-            intent.launcher(),
-            intent.clientToken(),
-            intent.startedBy(),
-            intent.requestedAt(),
-            started.taskRef(),
-            null,
-            started.pid(),
-            started.startedAt(),
-            intent.logFile(),
-            intent.startedFile(),
-            intent.exitFile(),
-            intent.deadlineAt(),
-            null);
+    LaunchIntent recorded = recorded(intent, started);
     if (!engine.launched(intent.stageRunId(), started)) {
       // Cancelled while it was being started: stop what was just started.
       launcher.stop(recorded);

@@ -24,6 +24,7 @@ import io.stevedore.orchestrator.gate.GateSubject;
 import io.stevedore.orchestrator.launcher.LaunchSpec;
 import io.stevedore.orchestrator.launcher.Launcher;
 import io.stevedore.orchestrator.launcher.Started;
+import io.stevedore.orchestrator.launcher.TaskEnd;
 import io.stevedore.orchestrator.store.LaunchIntent;
 import io.stevedore.orchestrator.store.LaunchIntentStore;
 import io.stevedore.orchestrator.store.RunRow;
@@ -41,6 +42,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -74,8 +76,18 @@ public class RunEngine {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
   private static final DateTimeFormatter DAY_NODASH = DateTimeFormatter.ofPattern("yyyyMMdd");
 
-  /** A claimed attempt to launch (spec null with an error when it cannot be launched here). */
-  public record Claim(LaunchIntent intent, LaunchSpec spec, String error) {}
+  /**
+   * A claimed attempt to launch (spec null with an error when it cannot be launched here), with
+   * what the security gate checks (null when the stage names no image).
+   */
+  public record Claim(LaunchIntent intent, LaunchSpec spec, String error, GateSubject subject) {
+    public Claim(LaunchIntent intent, LaunchSpec spec, String error) {
+      this(intent, spec, error, null);
+    }
+  }
+
+  /** What the launcher answered for a claimed attempt, for {@link #launchedAll}. */
+  public record Launched(UUID stageRunId, Started task) {}
 
   private final RunStore runs;
   private final StageRunStore stages;
@@ -152,9 +164,17 @@ public class RunEngine {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void admitQueued() {
     Instant now = clock.instant();
-    for (UUID team : runs.teamsWithQueuedRuns()) {
-      admit(team, now);
+    List<UUID> teams = runs.teamsWithQueuedRuns();
+    if (teams.isEmpty()) {
+      return;
     }
+    events.batched(
+        () -> {
+          for (UUID team : teams) {
+            admit(team, now);
+          }
+          return null;
+        });
   }
 
   /**
@@ -363,62 +383,114 @@ public class RunEngine {
   // ---------------------------------------------------------------- the graph
 
   /**
+   * Stage attempt writes of one transaction that wait to be sent together: ends and new attempts,
+   * written with one JDBC batch each by {@link #flush} (before anything reads them back).
+   */
+  private final class Writes {
+    private final Instant now;
+    private final List<StageRunStore.End> ends = new ArrayList<>();
+    private final List<StageRunStore.NewAttempt> inserts = new ArrayList<>();
+
+    Writes(Instant now) {
+      this.now = now;
+    }
+
+    void flush() {
+      if (!ends.isEmpty()) {
+        stages.endAll(ends, now);
+        ends.clear();
+      }
+      if (!inserts.isEmpty()) {
+        stages.insertAll(inserts, now);
+        inserts.clear();
+      }
+    }
+  }
+
+  /**
    * Moves a run forward (its row locked): starts the stages whose inputs all succeeded, skips those
    * behind a failed input, and ends the run when every stage is done or blocked.
    */
   private void advance(RunRow run, Instant now) {
-    SpecStore.Version version = specs.version(run.pipelineId(), run.pipelineVersion());
-    Map<String, StageRunRow> latest = latestByStage(run.id());
-    Map<String, Dag.Latest> view = new HashMap<>();
-    latest.forEach(
-        (id, row) ->
-            view.put(
-                id,
-                new Dag.Latest(id, row.attempt(), row.status(), row.failureClass(), row.reason())));
-    Dag.Plan plan = version.dag().plan(view);
-    for (String stageId : plan.start()) {
-      int attempt = latest.containsKey(stageId) ? latest.get(stageId).attempt() + 1 : 1;
-      stages.insert(run.id(), stageId, attempt, StageStatus.PENDING, null, null, now);
-      events.stage(
-          run,
-          stageId,
-          attempt,
-          null,
-          "PENDING",
-          null,
-          null,
-          resources(version.spec(), stageId),
-          null,
-          null,
-          now);
+    advanceAll(List.of(run), now, new Writes(now));
+  }
+
+  /** {@link #advance} for several runs (all locked), with one read and one write batch. */
+  private void advanceAll(List<RunRow> toAdvance, Instant now, Writes writes) {
+    writes.flush();
+    Map<UUID, List<StageRunRow>> latestAll =
+        stages.latestAll(toAdvance.stream().map(RunRow::id).toList());
+    boolean started = false;
+    Set<UUID> teamsToAdmit = new LinkedHashSet<>();
+    for (RunRow run : toAdvance) {
+      SpecStore.Version version = specs.version(run.pipelineId(), run.pipelineVersion());
+      Map<String, StageRunRow> latest = new LinkedHashMap<>();
+      for (StageRunRow row : latestAll.getOrDefault(run.id(), List.of())) {
+        latest.put(row.stageId(), row);
+      }
+      Map<String, Dag.Latest> view = new HashMap<>();
+      latest.forEach(
+          (id, row) ->
+              view.put(
+                  id,
+                  new Dag.Latest(
+                      id, row.attempt(), row.status(), row.failureClass(), row.reason())));
+      Dag.Plan plan = version.dag().plan(view);
+      for (String stageId : plan.start()) {
+        int attempt = latest.containsKey(stageId) ? latest.get(stageId).attempt() + 1 : 1;
+        writes.inserts.add(
+            new StageRunStore.NewAttempt(
+                run.id(), stageId, attempt, StageStatus.PENDING, null, null));
+        events.stage(
+            run,
+            stageId,
+            attempt,
+            null,
+            "PENDING",
+            null,
+            null,
+            resources(version.spec(), stageId),
+            null,
+            null,
+            now);
+        started = true;
+      }
+      for (Map.Entry<String, String> skip : plan.skip().entrySet()) {
+        StageRunRow last = latest.get(skip.getKey());
+        int attempt = last == null ? 1 : last.attempt() + 1;
+        writes.inserts.add(
+            new StageRunStore.NewAttempt(
+                run.id(), skip.getKey(), attempt, StageStatus.SKIPPED, skip.getValue(), null));
+        events.stage(
+            run,
+            skip.getKey(),
+            attempt,
+            null,
+            "SKIPPED",
+            null,
+            skip.getValue(),
+            resources(version.spec(), skip.getKey()),
+            null,
+            null,
+            now);
+      }
+      if (plan.outcome().isPresent()) {
+        Dag.Outcome outcome = plan.outcome().get();
+        runs.markEnded(run.id(), outcome.status(), outcome.reason(), now);
+        events.run(run, "RUNNING", outcome.status().name(), outcome.reason(), now);
+        LOG.infof("run %s %s: %s", run.id(), outcome.status(), outcome.reason());
+        teamsToAdmit.add(run.teamId());
+      }
     }
-    for (Map.Entry<String, String> skip : plan.skip().entrySet()) {
-      StageRunRow last = latest.get(skip.getKey());
-      int attempt = last == null ? 1 : last.attempt() + 1;
-      stages.insert(
-          run.id(), skip.getKey(), attempt, StageStatus.SKIPPED, skip.getValue(), null, now);
-      events.stage(
-          run,
-          skip.getKey(),
-          attempt,
-          null,
-          "SKIPPED",
-          null,
-          skip.getValue(),
-          resources(version.spec(), skip.getKey()),
-          null,
-          null,
-          now);
-    }
-    if (!plan.start().isEmpty()) {
+    writes.flush();
+    if (started) {
       afterCommit.run(wakeup::wake);
     }
-    if (plan.outcome().isPresent()) {
-      Dag.Outcome outcome = plan.outcome().get();
-      runs.markEnded(run.id(), outcome.status(), outcome.reason(), now);
-      events.run(run, "RUNNING", outcome.status().name(), outcome.reason(), now);
-      LOG.infof("run %s %s: %s", run.id(), outcome.status(), outcome.reason());
-      admit(run.teamId(), now);
+    for (UUID team : teamsToAdmit) {
+      // The dispatcher's pass admits queued runs too, so a run queued meanwhile is not forgotten.
+      if (runs.hasQueued(team)) {
+        admit(team, now);
+      }
     }
   }
 
@@ -435,18 +507,59 @@ public class RunEngine {
   /** A task ended: record how, retry or move the run forward. Idempotent. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void complete(UUID stageRunId, StopInfo stop) {
+    events.batched(
+        () -> {
+          completeNow(List.of(new TaskEnd(stageRunId, stop)));
+          return null;
+        });
+  }
+
+  /**
+   * Several task ends in one transaction: every run concerned is locked once (in id order), the
+   * ends are recorded, and each run is moved forward once. The same as {@link #complete} for each
+   * end, with a fraction of the round trips and commits; idempotent per end.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void completeAll(List<TaskEnd> ends) {
+    events.batched(
+        () -> {
+          completeNow(ends);
+          return null;
+        });
+  }
+
+  private void completeNow(List<TaskEnd> ends) {
     Instant now = clock.instant();
-    Optional<StageRunRow> found = stages.find(stageRunId);
-    if (found.isEmpty()) {
-      return;
+    Map<UUID, StopInfo> stops = new LinkedHashMap<>();
+    for (TaskEnd end : ends) {
+      stops.putIfAbsent(end.stageRunId(), end.stop());
     }
-    RunRow run = runs.lock(found.get().runId()).orElseThrow();
-    StageRunRow attempt = stages.find(stageRunId).orElseThrow();
-    intents.markEnded(stageRunId, now);
-    if (!attempt.status().isActive()) {
-      return; // already ended (cancelled, timed out, or reported twice)
+    Map<UUID, StageRunRow> before = stages.findAll(stops.keySet());
+    Set<UUID> runIds = new HashSet<>();
+    before.values().forEach(a -> runIds.add(a.runId()));
+    Map<UUID, RunRow> locked = runs.lockAll(runIds);
+    // Read again under the run locks: an end recorded meanwhile is not recorded twice.
+    Map<UUID, StageRunRow> attempts = stages.findAll(before.keySet());
+    intents.markEndedAll(before.keySet(), now);
+    Map<UUID, RunRow> moved = new LinkedHashMap<>();
+    Writes writes = new Writes(now);
+    for (Map.Entry<UUID, StopInfo> end : stops.entrySet()) {
+      StageRunRow attempt = attempts.get(end.getKey());
+      if (attempt == null || !attempt.status().isActive()) {
+        continue; // unknown, or already ended (cancelled, timed out, or reported twice)
+      }
+      RunRow run = locked.get(attempt.runId());
+      if (run == null) {
+        continue;
+      }
+      record(run, attempt, end.getValue(), now, writes);
+      moved.put(run.id(), run);
     }
-    finish(run, attempt, stop, now);
+    advanceAll(
+        moved.values().stream().filter(r -> r.status() == RunStatus.RUNNING).toList(), now, writes);
+    if (!moved.isEmpty()) {
+      afterCommit.run(wakeup::wake);
+    }
   }
 
   /** An attempt ran past its deadline: it is TIMED_OUT (class TIMEOUT) and its task stopped. */
@@ -498,6 +611,18 @@ public class RunEngine {
   }
 
   private void finish(RunRow run, StageRunRow attempt, StopInfo stop, Instant now) {
+    Writes writes = new Writes(now);
+    record(run, attempt, stop, now, writes);
+    if (run.status() == RunStatus.RUNNING) {
+      advanceAll(List.of(run), now, writes);
+    } else {
+      writes.flush();
+    }
+    afterCommit.run(wakeup::wake);
+  }
+
+  /** Records how an attempt ended, with its retry when its class allows one (not the graph). */
+  private void record(RunRow run, StageRunRow attempt, StopInfo stop, Instant now, Writes writes) {
     PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
     Stage stage = spec.stage(attempt.stageId()).orElseThrow();
     Optional<FailureClass> failure = FailureClassifier.classify(stop);
@@ -506,7 +631,8 @@ public class RunEngine {
           stop.stopCode() != null && stop.stopCode().startsWith("Stevedore")
               ? stop.stoppedReason()
               : null;
-      stages.end(attempt.id(), StageStatus.SUCCEEDED, null, note, stop.exitCode(), now);
+      writes.ends.add(
+          new StageRunStore.End(attempt.id(), StageStatus.SUCCEEDED, null, note, stop.exitCode()));
       events.stage(
           run,
           attempt.stageId(),
@@ -530,7 +656,9 @@ public class RunEngine {
               attempt.attempt(),
               () -> ThreadLocalRandom.current().nextDouble());
       String reason = stop.describe();
-      stages.end(attempt.id(), status, failureClass.name(), reason, stop.exitCode(), now);
+      writes.ends.add(
+          new StageRunStore.End(
+              attempt.id(), status, failureClass.name(), reason, stop.exitCode()));
       events.stage(
           run,
           attempt.stageId(),
@@ -553,18 +681,19 @@ public class RunEngine {
           reason,
           decision.why());
       if (!decision.retry() && run.status() == RunStatus.RUNNING) {
+        writes.flush();
         alerts.stageFailed(run, attempt, status.name(), failureClass.name(), reason, now);
       }
       if (decision.retry() && run.status() == RunStatus.RUNNING) {
         Instant due = now.plus(decision.delay());
-        stages.insert(
-            run.id(),
-            attempt.stageId(),
-            attempt.attempt() + 1,
-            StageStatus.PENDING,
-            "retry after " + failureClass + " (backoff " + decision.delay().toMillis() + " ms)",
-            due,
-            now);
+        writes.inserts.add(
+            new StageRunStore.NewAttempt(
+                run.id(),
+                attempt.stageId(),
+                attempt.attempt() + 1,
+                StageStatus.PENDING,
+                "retry after " + failureClass + " (backoff " + decision.delay().toMillis() + " ms)",
+                due));
         events.stage(
             run,
             attempt.stageId(),
@@ -579,10 +708,6 @@ public class RunEngine {
             now);
       }
     }
-    if (run.status() == RunStatus.RUNNING) {
-      advance(run, now);
-    }
-    afterCommit.run(wakeup::wake);
   }
 
   // ---------------------------------------------------------------- launching
@@ -594,6 +719,10 @@ public class RunEngine {
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public List<Claim> claim(int limit) {
+    return events.batched(() -> claimNow(limit));
+  }
+
+  private List<Claim> claimNow(int limit) {
     Instant now = clock.instant();
     // Only the local launcher has a capacity of its own; ECS answers capacity failures itself.
     boolean local = LOCAL.equals(launcher.name());
@@ -609,7 +738,10 @@ public class RunEngine {
     }
     List<StageRunRow> claimed = stages.claimDue(now, limit, launcher.name());
     List<Claim> claims = new ArrayList<>();
-    Map<UUID, RunRow> runCache = new HashMap<>();
+    List<LaunchIntent> newIntents = new ArrayList<>();
+    Set<UUID> claimedRuns = new HashSet<>();
+    claimed.forEach(a -> claimedRuns.add(a.runId()));
+    Map<UUID, RunRow> runCache = runs.findAll(claimedRuns);
     for (Iterator<StageRunRow> it = claimed.iterator(); it.hasNext(); ) {
       StageRunRow attempt = it.next();
       RunRow run = runCache.computeIfAbsent(attempt.runId(), id -> runs.find(id).orElseThrow());
@@ -660,7 +792,12 @@ public class RunEngine {
       Instant deadline = now.plus(timeout(run, stage.id()));
       LaunchIntent intent =
           launcher.intent(attempt.id(), run.id(), stage.id(), attempt.attempt(), now, deadline);
-      intents.insert(intent);
+      newIntents.add(intent);
+      GateSubject subject =
+          stage.image() == null || stage.image().isBlank()
+              ? null
+              : new GateSubject(
+                  attempt.id(), run.id(), run.teamId(), run.teamName(), stage.id(), stage.image());
       events.stage(
           run,
           attempt.stageId(),
@@ -685,15 +822,17 @@ public class RunEngine {
                     + " MiB, more than the local capacity of "
                     + config.localCapacity().cpu()
                     + " and "
-                    + config.localCapacity().memory()));
+                    + config.localCapacity().memory(),
+                subject));
         continue;
       }
       try {
-        claims.add(new Claim(intent, launchSpec(run, attempt, stage, spec), null));
+        claims.add(new Claim(intent, launchSpec(run, attempt, stage, spec), null, subject));
       } catch (IllegalArgumentException e) {
-        claims.add(new Claim(intent, null, e.getMessage()));
+        claims.add(new Claim(intent, null, e.getMessage(), subject));
       }
     }
+    intents.insertAll(newIntents);
     return claims;
   }
 
@@ -825,6 +964,87 @@ public class RunEngine {
         now,
         now);
     return true;
+  }
+
+  /**
+   * Several started tasks recorded in one transaction (LAUNCHING to RUNNING, with their launcher
+   * answers). Returns the attempts that moved on meanwhile (cancelled while they were started):
+   * their tasks must be stopped.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Set<UUID> launchedAll(List<Launched> launched) {
+    return events.batched(() -> launchedNow(launched));
+  }
+
+  private Set<UUID> launchedNow(List<Launched> launched) {
+    Instant now = clock.instant();
+    Set<UUID> refused = new HashSet<>();
+    if (launched.isEmpty()) {
+      return refused;
+    }
+    List<UUID> ids = launched.stream().map(Launched::stageRunId).toList();
+    Map<UUID, StageRunRow> attempts = stages.findAll(ids);
+    Set<UUID> runIds = new HashSet<>();
+    attempts.values().forEach(a -> runIds.add(a.runId()));
+    Map<UUID, RunRow> runRows = runs.findAll(runIds);
+    intents.confirmAll(
+        launched.stream()
+            .map(
+                l ->
+                    new LaunchIntentStore.Confirmation(
+                        l.stageRunId(), l.task().taskRef(), l.task().pid(), l.task().startedAt()))
+            .toList(),
+        now);
+    Set<UUID> changed =
+        stages.markRunningAll(
+            launched.stream()
+                .map(l -> new StageRunStore.Running(l.stageRunId(), l.task().taskRef()))
+                .toList(),
+            now);
+    for (UUID id : ids) {
+      StageRunRow attempt = attempts.get(id);
+      if (attempt == null) {
+        refused.add(id);
+        continue;
+      }
+      if (!changed.contains(id)) {
+        if (attempt.status() != StageStatus.RUNNING) {
+          refused.add(id);
+        }
+        continue;
+      }
+      RunRow run = runRows.get(attempt.runId());
+      events.stage(
+          run,
+          attempt.stageId(),
+          attempt.attempt(),
+          "LAUNCHING",
+          "RUNNING",
+          null,
+          null,
+          resources(
+              specs.version(run.pipelineId(), run.pipelineVersion()).spec(), attempt.stageId()),
+          attempt.launcher(),
+          now,
+          now);
+    }
+    return refused;
+  }
+
+  /** Which of the attempts may still be launched (not cancelled meanwhile), in one read. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Set<UUID> stillLaunchingAll(Collection<UUID> ids) {
+    Set<UUID> launching = new HashSet<>();
+    stages
+        .findAll(ids)
+        .values()
+        .forEach(
+            a -> {
+              if (a.status() == StageStatus.LAUNCHING) {
+                launching.add(a.id());
+              }
+            });
+    return launching;
   }
 
   /** Records a task's status as the launcher saw it (for the watchdog and the API). */

@@ -2,21 +2,27 @@ package io.stevedore.orchestrator.service;
 
 import io.stevedore.common.contract.Queues;
 import io.stevedore.common.contract.RunEvent;
+import io.stevedore.common.contract.RunEventBatch;
 import io.stevedore.common.messaging.Outbox;
 import io.stevedore.common.spec.PipelineSpec.Resources;
 import io.stevedore.orchestrator.config.OrchestratorConfig;
 import io.stevedore.orchestrator.store.RunRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Writes every run and stage state change to the outbox, one message per subscriber queue ({@code
- * run-events-<subscriber>}), in the transaction of the change.
+ * Writes every run and stage state change to the outbox, for each subscriber queue ({@code
+ * run-events-<subscriber>}), in the transaction of the change: the changes of one transaction go
+ * out together as one {@link RunEventBatch} message.
  */
 @ApplicationScoped
 public class RunEvents {
 
   private final Outbox outbox;
+  private final ThreadLocal<List<RunEvent>> pending = new ThreadLocal<>();
   private final OrchestratorConfig config;
 
   RunEvents(Outbox outbox, OrchestratorConfig config) {
@@ -81,9 +87,44 @@ public class RunEvents {
             at));
   }
 
+  /**
+   * Runs {@code work} with the events it writes on this thread collected, and sends them as one
+   * {@link RunEventBatch} per subscriber when it returns (in the caller's transaction, which must
+   * be active). If it throws, none is sent (the transaction rolls back anyway). Nested calls join
+   * the outer one.
+   */
+  public <T> T batched(Supplier<T> work) {
+    if (pending.get() != null) {
+      return work.get();
+    }
+    List<RunEvent> collected = new ArrayList<>();
+    pending.set(collected);
+    try {
+      T result = work.get();
+      publish(collected);
+      return result;
+    } finally {
+      pending.remove();
+    }
+  }
+
   private void send(RunEvent event) {
-    for (String subscriber : config.runEventSubscribers()) {
-      outbox.send(Queues.runEvents(subscriber), event);
+    List<RunEvent> batch = pending.get();
+    if (batch != null) {
+      batch.add(event);
+    } else {
+      publish(List.of(event));
+    }
+  }
+
+  private void publish(List<RunEvent> all) {
+    for (int from = 0; from < all.size(); from += RunEventBatch.MAX_EVENTS) {
+      RunEventBatch batch =
+          new RunEventBatch(
+              all.subList(from, Math.min(all.size(), from + RunEventBatch.MAX_EVENTS)));
+      for (String subscriber : config.runEventSubscribers()) {
+        outbox.send(Queues.runEvents(subscriber), batch);
+      }
     }
   }
 

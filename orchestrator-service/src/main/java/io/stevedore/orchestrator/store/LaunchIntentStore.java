@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,6 +39,58 @@ public class LaunchIntentStore {
         intent.startedFile(),
         intent.exitFile(),
         intent.deadlineAt());
+  }
+
+  /** Inserts several intents with one statement. */
+  public void insertAll(List<LaunchIntent> all) {
+    if (all.isEmpty()) {
+      return;
+    }
+    jdbc.update(
+        "insert into orchestrator.launch_intents (stage_run_id, launcher, client_token,"
+            + " started_by, requested_at, log_file, started_file, exit_file, deadline_at)"
+            + " select * from unnest(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        Jdbc.array("uuid", all.stream().map(LaunchIntent::stageRunId).toList()),
+        Jdbc.array("text", all.stream().map(LaunchIntent::launcher).toList()),
+        Jdbc.array("text", all.stream().map(LaunchIntent::clientToken).toList()),
+        Jdbc.array("text", all.stream().map(LaunchIntent::startedBy).toList()),
+        Jdbc.array("timestamptz", all.stream().map(LaunchIntent::requestedAt).toList()),
+        Jdbc.array("text", all.stream().map(LaunchIntent::logFile).toList()),
+        Jdbc.array("text", all.stream().map(LaunchIntent::startedFile).toList()),
+        Jdbc.array("text", all.stream().map(LaunchIntent::exitFile).toList()),
+        Jdbc.array("timestamptz", all.stream().map(LaunchIntent::deadlineAt).toList()));
+  }
+
+  /** What the launcher answered for one intent, for {@link #confirmAll}. */
+  public record Confirmation(UUID stageRunId, String taskRef, Long pid, Instant started) {}
+
+  /** Records several launcher answers with one statement. */
+  public void confirmAll(List<Confirmation> all, Instant now) {
+    if (all.isEmpty()) {
+      return;
+    }
+    jdbc.update(
+        "update orchestrator.launch_intents i set task_ref = u.task_ref, pid = u.pid,"
+            + " process_started_at = u.started, confirmed_at = coalesce(i.confirmed_at, ?)"
+            + " from unnest(?, ?, ?, ?) as u(id, task_ref, pid, started)"
+            + " where i.stage_run_id = u.id",
+        now,
+        Jdbc.array("uuid", all.stream().map(Confirmation::stageRunId).toList()),
+        Jdbc.array("text", all.stream().map(Confirmation::taskRef).toList()),
+        Jdbc.array("int8", all.stream().map(Confirmation::pid).toList()),
+        Jdbc.array("timestamptz", all.stream().map(Confirmation::started).toList()));
+  }
+
+  /** Marks several intents ended, in one statement. */
+  public void markEndedAll(Collection<UUID> stageRunIds, Instant now) {
+    if (stageRunIds.isEmpty()) {
+      return;
+    }
+    jdbc.update(
+        "update orchestrator.launch_intents set ended_at = coalesce(ended_at, ?)"
+            + " where stage_run_id = any (?) and ended_at is null",
+        now,
+        stageRunIds.toArray(UUID[]::new));
   }
 
   public Optional<LaunchIntent> find(UUID stageRunId) {

@@ -6,7 +6,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -34,6 +38,50 @@ public class RunStore {
    */
   public Optional<RunRow> lock(UUID runId) {
     return jdbc.one(SELECT + " where r.id = ? for no key update of r", RunStore::map, runId);
+  }
+
+  /**
+   * Locks several runs, in id order so that two transactions locking overlapping sets never wait
+   * for each other in a circle; returns them by id.
+   */
+  public Map<UUID, RunRow> lockAll(Collection<UUID> runIds) {
+    Map<UUID, RunRow> locked = new LinkedHashMap<>();
+    if (runIds.isEmpty()) {
+      return locked;
+    }
+    for (RunRow run :
+        jdbc.list(
+            SELECT + " where r.id = any (?) order by r.id for no key update of r",
+            RunStore::map,
+            (Object) runIds.toArray(UUID[]::new))) {
+      locked.put(run.id(), run);
+    }
+    return locked;
+  }
+
+  /** Several runs by id, in one statement. */
+  public Map<UUID, RunRow> findAll(Collection<UUID> runIds) {
+    Map<UUID, RunRow> found = new HashMap<>();
+    if (runIds.isEmpty()) {
+      return found;
+    }
+    for (RunRow run :
+        jdbc.list(
+            SELECT + " where r.id = any (?)",
+            RunStore::map,
+            (Object) runIds.toArray(UUID[]::new))) {
+      found.put(run.id(), run);
+    }
+    return found;
+  }
+
+  /** Whether the team has a queued run (read without taking the admission lock). */
+  public boolean hasQueued(UUID teamId) {
+    return jdbc.one(
+            "select exists (select 1 from jobs.runs where team_id = ? and status = 'QUEUED')",
+            rs -> rs.getBoolean(1),
+            teamId)
+        .orElse(false);
   }
 
   public Optional<RunRow> find(UUID runId) {

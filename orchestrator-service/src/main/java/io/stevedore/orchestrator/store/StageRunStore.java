@@ -6,8 +6,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Stage attempts in {@code jobs.stage_runs}, one row per attempt. */
@@ -51,6 +57,130 @@ public class StageRunStore {
     return new StageRunRow(
         id, runId, stageId, attempt, status, null, reason, null, null, null, notBefore, now, null,
         ended);
+  }
+
+  /** Several attempts by id (those that exist), in one statement. */
+  public Map<UUID, StageRunRow> findAll(Collection<UUID> ids) {
+    Map<UUID, StageRunRow> found = new HashMap<>();
+    if (ids.isEmpty()) {
+      return found;
+    }
+    for (StageRunRow row :
+        jdbc.list(
+            "select " + COLUMNS + " from jobs.stage_runs where id = any (?)",
+            StageRunStore::map,
+            (Object) ids.toArray(UUID[]::new))) {
+      found.put(row.id(), row);
+    }
+    return found;
+  }
+
+  /** The latest attempt of every stage of each run, by run, in one statement. */
+  public Map<UUID, List<StageRunRow>> latestAll(Collection<UUID> runIds) {
+    Map<UUID, List<StageRunRow>> latest = new HashMap<>();
+    if (runIds.isEmpty()) {
+      return latest;
+    }
+    for (StageRunRow row :
+        jdbc.list(
+            "select distinct on (run_id, stage_id) "
+                + COLUMNS
+                + " from jobs.stage_runs where run_id = any (?)"
+                + " order by run_id, stage_id, attempt desc",
+            StageRunStore::map,
+            (Object) runIds.toArray(UUID[]::new))) {
+      latest.computeIfAbsent(row.runId(), id -> new ArrayList<>()).add(row);
+    }
+    return latest;
+  }
+
+  /** How an active attempt ends, for {@link #endAll}. */
+  public record End(
+      UUID id, StageStatus status, String failureClass, String reason, Integer exitCode) {}
+
+  /**
+   * Ends several active attempts with one statement (as {@link #end} each); returns the ids of
+   * those that changed (an attempt that had already ended is left as it is).
+   */
+  public Set<UUID> endAll(List<End> ends, Instant now) {
+    if (ends.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.list(
+            "update jobs.stage_runs s set status = u.status, failure_class = u.failure_class,"
+                + " reason = u.reason, exit_code = coalesce(u.exit_code, s.exit_code),"
+                + " ended_at = ?, updated_at = ?"
+                + " from unnest(?, ?, ?, ?, ?) as u(id, status, failure_class, reason, exit_code)"
+                + " where s.id = u.id and s.status in"
+                + " ('PENDING', 'WAITING_FOR_CAPACITY', 'LAUNCHING', 'RUNNING')"
+                + " returning s.id",
+            rs -> rs.getObject(1, UUID.class),
+            now,
+            now,
+            Jdbc.array("uuid", ends.stream().map(End::id).toList()),
+            Jdbc.array("text", ends.stream().map(End::status).toList()),
+            Jdbc.array("text", ends.stream().map(End::failureClass).toList()),
+            Jdbc.array("text", ends.stream().map(End::reason).toList()),
+            Jdbc.array("int4", ends.stream().map(End::exitCode).toList())));
+  }
+
+  /** A new attempt, for {@link #insertAll}. */
+  public record NewAttempt(
+      UUID runId,
+      String stageId,
+      int attempt,
+      StageStatus status,
+      String reason,
+      Instant notBefore) {}
+
+  /** Adds several attempts with one statement (as {@link #insert} each). */
+  public void insertAll(List<NewAttempt> attempts, Instant now) {
+    if (attempts.isEmpty()) {
+      return;
+    }
+    jdbc.update(
+        "insert into jobs.stage_runs (id, run_id, stage_id, attempt, status, reason, not_before,"
+            + " created_at, ended_at, updated_at)"
+            + " select u.id, u.run_id, u.stage_id, u.attempt, u.status, u.reason, u.not_before, ?,"
+            + " case when u.status = 'SKIPPED' then ?::timestamptz end, ?"
+            + " from unnest(?, ?, ?, ?, ?, ?, ?)"
+            + " as u(id, run_id, stage_id, attempt, status, reason, not_before)",
+        now,
+        now,
+        now,
+        Jdbc.array("uuid", attempts.stream().map(a -> UUID.randomUUID()).toList()),
+        Jdbc.array("uuid", attempts.stream().map(NewAttempt::runId).toList()),
+        Jdbc.array("text", attempts.stream().map(NewAttempt::stageId).toList()),
+        Jdbc.array("int4", attempts.stream().map(NewAttempt::attempt).toList()),
+        Jdbc.array("text", attempts.stream().map(NewAttempt::status).toList()),
+        Jdbc.array("text", attempts.stream().map(NewAttempt::reason).toList()),
+        Jdbc.array("timestamptz", attempts.stream().map(NewAttempt::notBefore).toList()));
+  }
+
+  /** A task's start, for {@link #markRunningAll}. */
+  public record Running(UUID id, String taskRef) {}
+
+  /**
+   * LAUNCHING to RUNNING for several attempts with one statement; returns the ids that changed (the
+   * others moved on meanwhile).
+   */
+  public Set<UUID> markRunningAll(List<Running> started, Instant now) {
+    if (started.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.list(
+            "update jobs.stage_runs s set status = 'RUNNING', task_ref = u.task_ref, reason = null,"
+                + " started_at = coalesce(s.started_at, ?), heartbeat_at = ?, updated_at = ?"
+                + " from unnest(?, ?) as u(id, task_ref)"
+                + " where s.id = u.id and s.status = 'LAUNCHING' returning s.id",
+            rs -> rs.getObject(1, UUID.class),
+            now,
+            now,
+            now,
+            Jdbc.array("uuid", started.stream().map(Running::id).toList()),
+            Jdbc.array("text", started.stream().map(Running::taskRef).toList())));
   }
 
   public Optional<StageRunRow> find(UUID id) {

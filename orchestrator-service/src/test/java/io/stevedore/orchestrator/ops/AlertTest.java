@@ -122,14 +122,20 @@ class AlertTest {
     assertThat(lines).hasSize(50);
     assertThat(lines.get(0)).isEqualTo("line 71 of attempt 2");
     assertThat(lines.get(49)).isEqualTo("line 120 of attempt 2");
-    // The webhook's secret token is not stored, only a hash and the host.
-    assertThat(
-            fixtures.count(
-                "select count(*) from orchestrator.alert_deliveries d join orchestrator.alerts a"
-                    + " on a.id = d.alert_id where a.run_id = ? and d.webhook_host like"
-                    + " '127.0.0.1:%' and d.delivered_at is not null and d.attempts = 2",
-                run))
-        .isEqualTo(1);
+    // The webhook's secret token is not stored, only a hash and the host. The delivery is recorded
+    // once the webhook has answered, so a moment after the receiver saw it.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        fixtures.count(
+                            "select count(*) from orchestrator.alert_deliveries d join"
+                                + " orchestrator.alerts a on a.id = d.alert_id where a.run_id = ?"
+                                + " and d.webhook_host like '127.0.0.1:%' and d.delivered_at is not"
+                                + " null and d.attempts = 2",
+                            run))
+                    .isEqualTo(1));
 
     // The same alert went through the alerts queue (ElasticMQ): the outbox message that carried it
     // was received by the orchestrator's alerts consumer, which delivered nothing twice.

@@ -120,9 +120,11 @@ class CapacityAndEventsTest {
                   sqs.receiveMessage(
                           r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
                       .messages()) {
-                JsonNode event = mapper.readTree(m.body());
-                if (event.path("runId").asText().equals(run.toString())) {
-                  mine.add(event);
+                // One run-event-batch message per transaction: its changes in order.
+                for (JsonNode event : mapper.readTree(m.body()).path("events")) {
+                  if (event.path("runId").asText().equals(run.toString())) {
+                    mine.add(event);
+                  }
                 }
                 sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
               }

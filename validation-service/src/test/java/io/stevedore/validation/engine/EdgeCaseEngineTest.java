@@ -275,4 +275,50 @@ class EdgeCaseEngineTest {
         .satisfies(r -> assertThat(r.row()).containsEntry("id", 2));
     assertThat(report.check("aggregate(sum(amount))").orElseThrow().passed()).isTrue();
   }
+
+  @Test
+  void boundsCompareExactlyWhetherBoundAsIntegersOrAsDecimals() throws Exception {
+    // whole bounds on an integer column are bound as integers, fractional ones stay decimals
+    ValidationReport report =
+        run(
+            """
+            dataset: bounds
+            format: csv
+            checks:
+              - {type: schema, columns: [{name: n, type: BIGINT}, {name: x, type: DOUBLE}]}
+              - {name: whole, type: range, column: n, min: 1, max: 2}
+              - {name: fractional, type: range, column: n, min: 0.5, max: 2.5}
+              - {name: allowed, type: allowedValues, column: n, values: [1, 2.0, 2.5]}
+              - {name: double, type: range, column: x, min: 0.1, max: 0.3}
+            """,
+            "bounds.csv",
+            "n,x\n0,0.1\n1,0.2\n2,0.3\n3,0.30000001\n");
+    assertThat(report.check("whole").orElseThrow().failedRows()).isEqualTo(2);
+    assertThat(report.check("fractional").orElseThrow().failedRows()).isEqualTo(2);
+    assertThat(report.check("allowed").orElseThrow().failedRows()).isEqualTo(2);
+    assertThat(report.check("allowed").orElseThrow().samples())
+        .extracting(r -> ((Number) r.row().get("n")).longValue())
+        .containsExactlyInAnyOrder(0L, 3L);
+    assertThat(report.check("double").orElseThrow().failedRows()).isEqualTo(1);
+  }
+
+  @Test
+  void uniquenessSamplesAreTheMostRepeatedKeysFirstAndTiesGoByKey() throws Exception {
+    ValidationReport report =
+        run(
+            """
+            dataset: keys
+            format: csv
+            checks:
+              - {type: unique, column: k}
+            """,
+            "keys.csv",
+            "k\nc\nb\na\nc\nd\na\nb\na\n");
+    CheckResult unique = report.check("unique(k)").orElseThrow();
+    assertThat(unique.failedRows()).isEqualTo(7);
+    assertThat(unique.samples())
+        .extracting(r -> r.reason() + " " + r.row().get("key"))
+        .containsExactly(
+            "key occurs 3 times {k=a}", "key occurs 2 times {k=b}", "key occurs 2 times {k=c}");
+  }
 }
