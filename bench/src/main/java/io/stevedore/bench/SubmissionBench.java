@@ -36,10 +36,10 @@ import java.util.regex.Pattern;
  * </ol>
  *
  * <pre>
- * ./mvnw -B -q install -DskipTests -Dspotless.check.skip=true
- * ./mvnw -B -q -Pbench -pl bench package -DskipTests -Dspotless.check.skip=true
+ * ./mvnw -B -q -Pbench -pl scheduler-service,bench -am package -DskipTests
+ *     -Dspotless.check.skip=true
  * java -cp bench/target/classes:test-support/target/classes:deploy/local-stack/target/classes \
- *     io.stevedore.bench.SubmissionBench [--seconds 15] [--clients 32] [--rate 500]
+ *     io.stevedore.bench.SubmissionBench [--seconds 15] [--clients 32] [--rate 500] [--warmup 20]
  * </pre>
  */
 public final class SubmissionBench {
@@ -50,6 +50,9 @@ public final class SubmissionBench {
     int seconds = intArg(args, "--seconds", 15);
     int clients = intArg(args, "--clients", 32);
     int rate = intArg(args, "--rate", 500);
+    // seconds of warm-up per endpoint; on a loaded 2-core machine the JIT (C2) is still compiling
+    // after 5 s (the old default), and its CPU then falls on whichever endpoint is measured first
+    int warmup = intArg(args, "--warmup", 20);
     Path jar = Path.of("scheduler-service/target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build the scheduler first: " + jar + " is missing");
@@ -115,21 +118,39 @@ public final class SubmissionBench {
                 .build();
 
     // warm-up
-    closedLoop(http, trivial, clients, 5, 200);
-    closedLoop(http, submit, clients, 5, 201);
+    closedLoop(http, trivial, clients, warmup, 200);
+    closedLoop(http, submit, clients, warmup, 201);
 
+    // each phase starts with the outbox published, so the relay's backlog from the phase before
+    // (and ElasticMQ's work for it) does not fall on the endpoint being measured
+    awaitRelay(http, base);
     Result t = closedLoop(http, trivial, clients, seconds, 200);
+    awaitRelay(http, base);
+    double[] relayBefore = relayCounters(http, base);
     Result s = closedLoop(http, submit, clients, seconds, 201);
+    double[] relayAfter = relayCounters(http, base);
+    double drained = awaitRelay(http, base);
     System.out.println();
-    System.out.printf("closed loop, %d clients, %d s each%n", clients, seconds);
+    System.out.printf(
+        "closed loop, %d clients, %d s each (after %d s of warm-up each)%n",
+        clients, seconds, warmup);
     System.out.println(header());
     System.out.println(t.row("GET /api/v1/whoami (trivial)"));
     System.out.println(s.row("POST /api/v1/pipelines/{p}/runs"));
     System.out.printf(
         "submissions reach %.0f%% of the trivial endpoint's rate (goal: at least 50%%)%n",
         100.0 * s.rps() / t.rps());
+    double calls = relayAfter[0] - relayBefore[0];
+    double sent = relayAfter[1] - relayBefore[1];
+    System.out.printf(
+        "outbox relay during the submissions: %.0f messages in %.0f SendMessageBatch calls"
+            + " (%.1f per call)%n",
+        sent, calls, calls == 0 ? 0 : sent / calls);
+    System.out.printf(
+        "the relay finished publishing %.1f s after the submissions stopped%n", drained);
 
     Result to = openLoop(http, trivial, rate, seconds, 200);
+    awaitRelay(http, base);
     Result so = openLoop(http, submit, rate, seconds, 201);
     System.out.println();
     System.out.printf(
@@ -259,6 +280,52 @@ public final class SubmissionBench {
     long[] out = parts.stream().flatMapToLong(Arrays::stream).toArray();
     Arrays.sort(out);
     return out;
+  }
+
+  /** The relay's SendMessageBatch calls and sent messages so far, from the service's metrics. */
+  static double[] relayCounters(HttpClient http, String base) throws Exception {
+    String text =
+        http.send(
+                HttpRequest.newBuilder(URI.create(base + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return new double[] {
+      sum(text, "stevedore_messaging_sqs_calls_total", "operation=\"SendMessageBatch\""),
+      sum(text, "stevedore_messaging_sent_total", "")
+    };
+  }
+
+  /**
+   * Waits until the relay has published a message for every run created so far (at most 60 s);
+   * returns the seconds waited.
+   */
+  static double awaitRelay(HttpClient http, String base) throws Exception {
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      String text =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/q/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      double created = sum(text, "stevedore_scheduler_runs_created_total", "");
+      double sent = sum(text, "stevedore_messaging_sent_total", "");
+      if (sent >= created) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  static double sum(String metrics, String name, String label) {
+    double total = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + "{") && line.contains(label)) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
   }
 
   static void waitReady(HttpClient http, String base, Process p, Path log) throws Exception {

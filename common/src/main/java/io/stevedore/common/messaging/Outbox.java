@@ -115,6 +115,35 @@ public class Outbox {
     return message.messageId();
   }
 
+  /**
+   * A message ready to be written by a caller's own statement, for a caller that writes a state
+   * change and its message in one SQL statement outside a JTA transaction (one statement is one
+   * transaction). Insert it with {@link OutboxStore#INSERT_COLUMNS} and {@link
+   * #attributesJson(OutgoingMessage)}, then call {@link #committed()} once the statement committed.
+   */
+  public OutgoingMessage prepare(String queue, MessageContract message) {
+    return new OutgoingMessage(
+        UUID.randomUUID(),
+        queue,
+        message.contractType(),
+        message.contractVersion(),
+        json(message, message.contractType()),
+        Map.of());
+  }
+
+  /** The attributes column of a {@link #prepare prepared} message (JSON). */
+  public String attributesJson(OutgoingMessage message) {
+    return store.attributesJson(message);
+  }
+
+  /**
+   * Wakes the relay after a caller committed outbox rows it wrote itself (see {@link #prepare});
+   * {@link #send} does this on its own.
+   */
+  public void committed() {
+    relay.wake();
+  }
+
   private String json(Object payload, String type) {
     try {
       return mapper.writeValueAsString(payload);

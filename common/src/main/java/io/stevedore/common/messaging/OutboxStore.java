@@ -22,9 +22,15 @@ import java.util.UUID;
  */
 public final class OutboxStore {
 
+  /**
+   * Table and columns of an outbox insert, for a statement that writes the row itself: bind {@code
+   * message_id, queue, type, version, body} and the attributes as JSON (cast to jsonb).
+   */
+  public static final String INSERT_COLUMNS =
+      "jobs.outbox (message_id, queue, type, version, body, attributes)";
+
   private static final String INSERT =
-      "insert into jobs.outbox (message_id, queue, type, version, body, attributes)"
-          + " values (?, ?, ?, ?, ?, ?::jsonb)";
+      "insert into " + INSERT_COLUMNS + " values (?, ?, ?, ?, ?, ?::jsonb)";
 
   private static final String CLAIM =
       "select id, message_id, queue, type, version, body, attributes::text, attempts,"
@@ -135,6 +141,11 @@ public final class OutboxStore {
       }
       update.executeBatch();
     }
+  }
+
+  /** The attributes column of a message, as JSON. */
+  public String attributesJson(OutgoingMessage message) {
+    return toJson(message.attributes());
   }
 
   private String toJson(Map<String, String> attributes) {

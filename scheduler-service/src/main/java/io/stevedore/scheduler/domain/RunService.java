@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.stevedore.common.contract.Queues;
 import io.stevedore.common.contract.RunRequest;
 import io.stevedore.common.http.ApiException;
 import io.stevedore.common.http.Problem;
 import io.stevedore.common.messaging.Outbox;
+import io.stevedore.common.messaging.OutgoingMessage;
 import io.stevedore.common.spec.PipelineSpec;
 import io.stevedore.scheduler.store.PipelineStore;
 import io.stevedore.scheduler.store.PipelineStore.PipelineRow;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -65,6 +68,7 @@ public class RunService {
   private final Clock clock;
   private final MeterRegistry metrics;
   private final SpecCache specs;
+  private final PipelineHeads heads;
   private final ObjectMapper canonical;
 
   RunService(
@@ -72,6 +76,7 @@ public class RunService {
       RunStore runs,
       RequestLogStore log,
       SpecCache specs,
+      PipelineHeads heads,
       Outbox outbox,
       Clock clock,
       MeterRegistry metrics,
@@ -80,6 +85,7 @@ public class RunService {
     this.runs = runs;
     this.log = log;
     this.specs = specs;
+    this.heads = heads;
     this.outbox = outbox;
     this.clock = clock;
     this.metrics = metrics;
@@ -90,10 +96,131 @@ public class RunService {
    * Submits a run. Validation problems are {@link ApiException}s (404 unknown pipeline or version,
    * 409 archived pipeline or reused key, 422 bad parameters or logical date) thrown before anything
    * is written, so a caller's transaction stays usable.
+   *
+   * <p>Inside a caller's transaction (SQS) the run joins it. Outside one (HTTP), the run and its
+   * outbox row are written by one statement ({@link RunStore#insertWithOutbox}), which is its own
+   * transaction: one round trip instead of a lookup, two inserts and a commit. The pipeline's id
+   * and latest version come from {@link PipelineHeads}; the statement inserts only if they are
+   * still current, so a new version or an archive is seen at once (then it retries with what the
+   * statement read).
    */
-  @Transactional(dontRollbackOn = ApiException.class)
   public Submitted submit(
       UUID teamId, Submission submission, Trigger trigger, String idempotencyKey) {
+    checkRequest(submission, idempotencyKey);
+    if (QuarkusTransaction.isActive()) {
+      return submitInTransaction(teamId, submission, trigger, idempotencyKey);
+    }
+    PipelineHeads.Head head =
+        heads.get(teamId, submission.pipeline()).orElseGet(() -> lookUpHead(teamId, submission));
+    for (int attempt = 0; attempt < 3; attempt++) {
+      if (head == null) {
+        throw pipelineNotFound(submission);
+      }
+      if (head.archived()) {
+        throw archived(head.name());
+      }
+      checkVersion(submission);
+      int version = submission.version() == null ? head.latestVersion() : submission.version();
+      PipelineSpec spec = spec(head.id(), head.name(), version);
+      Map<String, String> parameters = resolveParameters(spec, submission.parameters());
+      Instant logicalDate = parseLogicalDate(submission.logicalDate());
+      String hash = requestHash(submission);
+      Instant now = clock.instant();
+      Instant logical = logicalDate == null ? now : logicalDate;
+      UUID runId = UUID.randomUUID();
+      String parametersJson = json(new TreeMap<>(parameters));
+      OutgoingMessage message =
+          outbox.prepare(
+              Queues.RUN_REQUESTS,
+              new RunRequest(
+                  RunRequest.Action.RUN, runId, teamId, head.id(), version, List.of(), now, null));
+      Integer expectedLatest = submission.version() == null ? head.latestVersion() : null;
+      Optional<RunStore.Guarded> seen =
+          runs.insertWithOutbox(
+              runId,
+              teamId,
+              head.name(),
+              head.id(),
+              expectedLatest,
+              version,
+              trigger.name(),
+              logical,
+              parametersJson,
+              idempotencyKey,
+              idempotencyKey == null ? null : hash,
+              now,
+              message,
+              outbox.attributesJson(message));
+      if (seen.isEmpty()) {
+        heads.forget(teamId, head.name());
+        head = null;
+        continue;
+      }
+      RunStore.Guarded found = seen.get();
+      if (found.inserted()) {
+        outbox.committed();
+        return created(
+            teamId,
+            head.id(),
+            head.name(),
+            version,
+            parametersJson,
+            logical,
+            trigger,
+            idempotencyKey,
+            hash,
+            runId,
+            now);
+      }
+      PipelineHeads.Head current =
+          new PipelineHeads.Head(
+              found.pipelineId(), head.name(), found.latestVersion(), found.archived());
+      if (current.equals(head) && idempotencyKey != null) {
+        // the guard held, so the insert met the team's earlier run with this key
+        return existing(teamId, idempotencyKey, hash);
+      }
+      heads.put(teamId, current);
+      head = current;
+    }
+    // the pipeline changed under three attempts in a row; settle it in one transaction
+    return QuarkusTransaction.requiringNew()
+        .call(() -> submitInTransaction(teamId, submission, trigger, idempotencyKey));
+  }
+
+  private PipelineHeads.Head lookUpHead(UUID teamId, Submission submission) {
+    return pipelines
+        .find(teamId, submission.pipeline())
+        .map(
+            p -> {
+              PipelineHeads.Head head =
+                  new PipelineHeads.Head(
+                      p.id(), p.name(), p.latestVersion(), p.archivedAt() != null);
+              heads.put(teamId, head);
+              return head;
+            })
+        .orElse(null);
+  }
+
+  private Submitted submitInTransaction(
+      UUID teamId, Submission submission, Trigger trigger, String idempotencyKey) {
+    PipelineRow pipeline =
+        pipelines
+            .find(teamId, submission.pipeline())
+            .orElseThrow(() -> pipelineNotFound(submission));
+    if (pipeline.archivedAt() != null) {
+      throw archived(pipeline.name());
+    }
+    checkVersion(submission);
+    int version = submission.version() == null ? pipeline.latestVersion() : submission.version();
+    PipelineSpec spec = spec(pipeline.id(), pipeline.name(), version);
+    Map<String, String> parameters = resolveParameters(spec, submission.parameters());
+    Instant logicalDate = parseLogicalDate(submission.logicalDate());
+    String hash = requestHash(submission);
+    return create(
+        teamId, pipeline, version, parameters, logicalDate, trigger, idempotencyKey, hash);
+  }
+
+  private static void checkRequest(Submission submission, String idempotencyKey) {
     if (idempotencyKey != null
         && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
       throw ApiException.badRequest(
@@ -107,31 +234,30 @@ public class RunService {
     if (submission.pipeline() == null || submission.pipeline().isBlank()) {
       throw Problems.invalid("pipeline", "required field is missing", null);
     }
-    PipelineRow pipeline =
-        pipelines
-            .find(teamId, submission.pipeline())
-            .orElseThrow(
-                () -> ApiException.notFound("pipeline '" + submission.pipeline() + "' not found"));
-    if (pipeline.archivedAt() != null) {
-      throw ApiException.conflict(
-          "pipeline '" + pipeline.name() + "' is archived; update it to use it again");
-    }
+  }
+
+  private static void checkVersion(Submission submission) {
     if (submission.version() != null && submission.version() < 1) {
       throw Problems.invalid("version", "must be at least 1", String.valueOf(submission.version()));
     }
-    int version = submission.version() == null ? pipeline.latestVersion() : submission.version();
-    PipelineSpec spec =
-        specs
-            .get(pipeline.id(), version)
-            .orElseThrow(
-                () ->
-                    ApiException.notFound(
-                        "pipeline '" + pipeline.name() + "' version " + version + " not found"));
-    Map<String, String> parameters = resolveParameters(spec, submission.parameters());
-    Instant logicalDate = parseLogicalDate(submission.logicalDate());
-    String hash = requestHash(submission);
-    return create(
-        teamId, pipeline, version, parameters, logicalDate, trigger, idempotencyKey, hash);
+  }
+
+  private static ApiException pipelineNotFound(Submission submission) {
+    return ApiException.notFound("pipeline '" + submission.pipeline() + "' not found");
+  }
+
+  private static ApiException archived(String pipeline) {
+    return ApiException.conflict(
+        "pipeline '" + pipeline + "' is archived; update it to use it again");
+  }
+
+  private PipelineSpec spec(UUID pipelineId, String pipeline, int version) {
+    return specs
+        .get(pipelineId, version)
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "pipeline '" + pipeline + "' version " + version + " not found"));
   }
 
   /**
@@ -184,16 +310,7 @@ public class RunService {
             idempotencyKey == null ? null : hash,
             now);
     if (!inserted) {
-      RunRow existing = runs.findByIdempotencyKey(teamId, idempotencyKey).orElseThrow();
-      if (!hash.equals(existing.requestHash())) {
-        throw ApiException.conflict(
-            "Idempotency-Key '"
-                + abbreviate(idempotencyKey)
-                + "' was already used for a different request (run "
-                + existing.id()
-                + ")");
-      }
-      return new Submitted(existing, false);
+      return existing(teamId, idempotencyKey, hash);
     }
     outbox.send(
         Queues.RUN_REQUESTS,
@@ -201,11 +318,50 @@ public class RunService {
         RunRequest.VERSION,
         new RunRequest(
             RunRequest.Action.RUN, runId, teamId, pipeline.id(), version, List.of(), now, null));
+    return created(
+        teamId,
+        pipeline.id(),
+        pipeline.name(),
+        version,
+        parametersJson,
+        logicalDate == null ? now : logicalDate,
+        trigger,
+        idempotencyKey,
+        hash,
+        runId,
+        now);
+  }
+
+  private Submitted existing(UUID teamId, String idempotencyKey, String hash) {
+    RunRow existing = runs.findByIdempotencyKey(teamId, idempotencyKey).orElseThrow();
+    if (!hash.equals(existing.requestHash())) {
+      throw ApiException.conflict(
+          "Idempotency-Key '"
+              + abbreviate(idempotencyKey)
+              + "' was already used for a different request (run "
+              + existing.id()
+              + ")");
+    }
+    return new Submitted(existing, false);
+  }
+
+  private Submitted created(
+      UUID teamId,
+      UUID pipelineId,
+      String pipeline,
+      int version,
+      String parametersJson,
+      Instant logicalDate,
+      Trigger trigger,
+      String idempotencyKey,
+      String hash,
+      UUID runId,
+      Instant now) {
     metrics
         .counter(
             "stevedore.scheduler.runs.created",
             "pipeline",
-            pipeline.name(),
+            pipeline,
             "trigger",
             trigger.name().toLowerCase())
         .increment();
@@ -213,12 +369,12 @@ public class RunService {
         new RunRow(
             runId,
             teamId,
-            pipeline.id(),
-            pipeline.name(),
+            pipelineId,
+            pipeline,
             version,
             "QUEUED",
             trigger.name(),
-            logicalDate == null ? now : logicalDate,
+            logicalDate,
             parametersJson,
             idempotencyKey,
             idempotencyKey == null ? null : hash,

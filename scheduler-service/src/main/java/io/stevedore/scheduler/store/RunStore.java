@@ -1,5 +1,7 @@
 package io.stevedore.scheduler.store;
 
+import io.stevedore.common.messaging.OutboxStore;
+import io.stevedore.common.messaging.OutgoingMessage;
 import io.stevedore.common.store.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
@@ -113,6 +115,80 @@ public class RunStore {
             now,
             now)
         == 1;
+  }
+
+  /**
+   * What {@link #insertWithOutbox} saw of the pipeline: its id, latest version and whether it is
+   * archived, and whether the run was inserted.
+   */
+  public record Guarded(UUID pipelineId, int latestVersion, boolean archived, boolean inserted) {}
+
+  /**
+   * One statement, so one round trip and one transaction: reads the team's pipeline by name,
+   * inserts the run only if the pipeline is still the expected one ({@code pipelineId}, not
+   * archived, and, when {@code expectedLatest} is not null, still at that latest version), and
+   * inserts the outbox row only if the run was inserted. A run whose idempotency key the team
+   * already used is not inserted (a concurrent insert with the same key waits for the other
+   * transaction and then conflicts). Empty when the team has no pipeline of that name.
+   *
+   * <p>Must run outside a JTA transaction (autocommit) or inside one; either way the run and its
+   * message commit together.
+   */
+  public Optional<Guarded> insertWithOutbox(
+      UUID id,
+      UUID teamId,
+      String pipelineName,
+      UUID pipelineId,
+      Integer expectedLatest,
+      int version,
+      String trigger,
+      Instant logicalDate,
+      String parametersJson,
+      String idempotencyKey,
+      String requestHash,
+      Instant now,
+      OutgoingMessage message,
+      String messageAttributesJson) {
+    return jdbc.one(
+        "with p as (select id, latest_version, archived_at is not null as archived"
+            + " from jobs.pipelines where team_id = ? and name = ?),"
+            + " run as (insert into jobs.runs (id, team_id, pipeline_id, pipeline_version, status,"
+            + " trigger, logical_date, parameters, idempotency_key, request_hash, created_at,"
+            + " updated_at) select ?, ?, p.id, ?, 'QUEUED', ?, ?, ?::jsonb, ?, ?, ?, ? from p"
+            + " where p.id = ? and not p.archived"
+            + " and p.latest_version = coalesce(?::int, p.latest_version)"
+            + " on conflict (team_id, idempotency_key) do nothing returning id),"
+            + " message as (insert into "
+            + OutboxStore.INSERT_COLUMNS
+            + " select ?, ?, ?, ?, ?, ?::jsonb from run returning 1)"
+            + " select p.id, p.latest_version, p.archived, (select count(*) from run) as inserted"
+            + " from p",
+        rs ->
+            new Guarded(
+                rs.getObject("id", UUID.class),
+                rs.getInt("latest_version"),
+                rs.getBoolean("archived"),
+                rs.getLong("inserted") == 1),
+        teamId,
+        pipelineName,
+        id,
+        teamId,
+        version,
+        trigger,
+        logicalDate,
+        parametersJson,
+        idempotencyKey,
+        requestHash,
+        now,
+        now,
+        pipelineId,
+        expectedLatest,
+        message.messageId(),
+        message.queue(),
+        message.type(),
+        message.version(),
+        message.body(),
+        messageAttributesJson);
   }
 
   public Optional<RunRow> find(UUID teamId, UUID runId) {

@@ -226,6 +226,65 @@ class RunSubmissionTest {
   }
 
   @Test
+  void aNewVersionOrAnArchiveIsSeenByTheVeryNextSubmission() {
+    // the first submission makes the service remember the pipeline at version 1
+    submit(null, Map.of()).then().statusCode(201).body("pipelineVersion", equalTo(1));
+    team.as()
+        .contentType("application/yaml")
+        .body(Teams.spec(team.name(), "daily", null).replace("\"us\"", "\"eu\""))
+        .put("/api/v1/pipelines/daily")
+        .then()
+        .statusCode(200)
+        .body("version", equalTo(2));
+    submit(null, Map.of())
+        .then()
+        .statusCode(201)
+        .body("pipelineVersion", equalTo(2))
+        .body("parameters.region", equalTo("eu"));
+    submit(null, Map.of("version", 1))
+        .then()
+        .statusCode(201)
+        .body("pipelineVersion", equalTo(1))
+        .body("parameters.region", equalTo("us"));
+
+    team.as().delete("/api/v1/pipelines/daily").then().statusCode(204);
+    submit("after-archive", Map.of())
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json")
+        .body("detail", equalTo("pipeline 'daily' is archived; update it to use it again"));
+    team.as()
+        .contentType("application/yaml")
+        .body(Teams.spec(team.name(), "daily", null))
+        .put("/api/v1/pipelines/daily")
+        .then()
+        .statusCode(200)
+        .body("version", equalTo(3));
+    submit("after-archive", Map.of()).then().statusCode(201).body("pipelineVersion", equalTo(3));
+    team.as().get("/api/v1/runs?pipeline=daily").then().body("items", hasSize(4));
+  }
+
+  @Test
+  void refusedAndRepeatedSubmissionsWriteNothing() throws Exception {
+    String id = submit("together", Map.of()).then().statusCode(201).extract().path("id");
+    submit("together", Map.of()).then().statusCode(200).body("id", equalTo(id));
+    submit("together", Map.of("logicalDate", "2026-11-09")).then().statusCode(409);
+    submit(null, Map.of("parameters", Map.of("nope", "x"))).then().statusCode(422);
+    submit(null, Map.of("version", 7)).then().statusCode(404);
+    try (var c = dataSource.getConnection();
+        var ps =
+            c.prepareStatement(
+                "select count(*) from jobs.runs r where r.team_id ="
+                    + " (select id from jobs.teams where name = ?)")) {
+      ps.setString(1, team.name());
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void exposesSubmissionAndRunMetrics() {
     submit(null, Map.of()).then().statusCode(201);
     submit(null, Map.of("version", 42)).then().statusCode(404);
