@@ -203,6 +203,10 @@ public class Dispatcher {
       }
       toStart.add(claim);
     }
+    if (launchPool != null && toStart.size() > 1) {
+      startAndRecordEach(toStart);
+      return;
+    }
     List<Optional<Started>> started = startAll(toStart);
     List<RunEngine.Launched> launched = new ArrayList<>();
     List<RunEngine.Claim> running = new ArrayList<>();
@@ -229,35 +233,48 @@ public class Dispatcher {
     }
   }
 
-  /**
-   * Starts the claims' tasks, on the launch threads when there are several; empty where the task
-   * did not start (its attempt is completed here, as failed to start or as gone).
-   */
+  /** Starts the claims' tasks one after another; empty where the task did not start. */
   private List<Optional<Started>> startAll(List<RunEngine.Claim> claims) {
-    ExecutorService pool = launchPool;
     List<Optional<Started>> started = new ArrayList<>();
-    if (pool == null || claims.size() < 2) {
-      for (RunEngine.Claim claim : claims) {
-        started.add(start(claim));
-      }
-      return started;
-    }
-    List<Future<Optional<Started>>> starts = new ArrayList<>();
     for (RunEngine.Claim claim : claims) {
-      starts.add(pool.submit(() -> start(claim)));
-    }
-    for (Future<Optional<Started>> start : starts) {
-      try {
-        started.add(start.get());
-      } catch (ExecutionException e) {
-        LOG.error("launching a stage attempt failed; the reconciler retries it", e.getCause());
-        started.add(Optional.empty());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        started.add(Optional.empty());
-      }
+      started.add(start(claim));
     }
     return started;
+  }
+
+  /**
+   * On the launch threads (ECS): each task is recorded RUNNING as soon as it has started, not with
+   * its batch. A paced launcher takes seconds for a batch, and an ECS task's end arrives on its own
+   * (an EventBridge event), so a short task could otherwise end before its start is recorded.
+   */
+  private void startAndRecordEach(List<RunEngine.Claim> claims) {
+    List<Future<?>> launches = new ArrayList<>();
+    for (RunEngine.Claim claim : claims) {
+      launches.add(
+          launchPool.submit(() -> start(claim).ifPresent(task -> record(claim.intent(), task))));
+    }
+    for (Future<?> launch : launches) {
+      try {
+        launch.get();
+      } catch (ExecutionException e) {
+        LOG.error("launching a stage attempt failed; the reconciler retries it", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Records one started task RUNNING and watches it, or stops it if it was cancelled meanwhile. */
+  private void record(LaunchIntent intent, Started started) {
+    LaunchIntent recorded = recorded(intent, started);
+    if (!engine.launched(intent.stageRunId(), started)) {
+      // Cancelled while it was being started: stop what was just started.
+      launcher.stop(recorded);
+      engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
+      return;
+    }
+    launcher.adopt(recorded, started);
   }
 
   private Optional<Started> start(RunEngine.Claim claim) {
@@ -326,15 +343,8 @@ public class Dispatcher {
       engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
       return;
     }
-    LaunchIntent recorded = recorded(intent, started);
-    if (!engine.launched(intent.stageRunId(), started)) {
-      // Cancelled while it was being started: stop what was just started.
-      launcher.stop(recorded);
-      engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
-      return;
-    }
     // Watched only once RUNNING is recorded, so its end always comes after its start.
-    launcher.adopt(recorded, started);
+    record(intent, started);
   }
 
   /**
