@@ -946,29 +946,15 @@ public class RunEngine {
     return !ValidationStages.LAUNCHER.equals(intent.launcher());
   }
 
-  /** The launcher started the task: record it (LAUNCHING to RUNNING). */
+  /**
+   * The launcher started the task: record it (LAUNCHING to RUNNING). False when the attempt moved
+   * on meanwhile (cancelled while it was started): its task must be stopped.
+   */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean launched(UUID stageRunId, Started task) {
-    Instant now = clock.instant();
-    StageRunRow attempt = stages.find(stageRunId).orElseThrow();
-    RunRow run = runs.find(attempt.runId()).orElseThrow();
-    intents.confirm(stageRunId, task.taskRef(), task.pid(), task.startedAt(), now);
-    if (!stages.markRunning(stageRunId, task.taskRef(), now)) {
-      return attempt.status() == StageStatus.RUNNING;
-    }
-    events.stage(
-        run,
-        attempt.stageId(),
-        attempt.attempt(),
-        "LAUNCHING",
-        "RUNNING",
-        null,
-        null,
-        resources(specs.version(run.pipelineId(), run.pipelineVersion()).spec(), attempt.stageId()),
-        attempt.launcher(),
-        now,
-        now);
-    return true;
+    return !events
+        .batched(() -> launchedNow(List.of(new Launched(stageRunId, task))))
+        .contains(stageRunId);
   }
 
   /**

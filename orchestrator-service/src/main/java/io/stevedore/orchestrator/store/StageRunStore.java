@@ -260,20 +260,6 @@ public class StageRunStore {
         id);
   }
 
-  /** LAUNCHING to RUNNING once the task exists; false if the attempt moved on meanwhile. */
-  public boolean markRunning(UUID id, String taskRef, Instant now) {
-    return jdbc.update(
-            "update jobs.stage_runs set status = 'RUNNING', task_ref = ?, reason = null,"
-                + " started_at = coalesce(started_at, ?), heartbeat_at = ?, updated_at = ?"
-                + " where id = ? and status = 'LAUNCHING'",
-            taskRef,
-            now,
-            now,
-            now,
-            id)
-        == 1;
-  }
-
   /**
    * LAUNCHING to RUNNING for a validate stage, whose work is a request to validation-service (its
    * launcher becomes VALIDATION); false if the attempt moved on meanwhile.
