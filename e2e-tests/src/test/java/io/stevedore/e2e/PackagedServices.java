@@ -2,6 +2,7 @@ package io.stevedore.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.SqsResource;
@@ -156,6 +157,24 @@ final class PackagedServices implements AutoCloseable {
       request.header("Content-Type", contentType);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Waits until the run has ended (SUCCEEDED or FAILED) and returns it as the scheduler shows it.
+   */
+  static JsonNode awaitRunEnd(int scheduler, String key, String runId, Path logs) {
+    JsonNode[] run = new JsonNode[1];
+    Awaitility.await("run " + runId + " ends (logs in " + logs + ")")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              HttpResponse<String> got =
+                  call(scheduler, "GET", "/api/v1/runs/" + runId, key, null, null);
+              run[0] = JSON.readTree(got.body());
+              return List.of("SUCCEEDED", "FAILED").contains(run[0].path("status").asText());
+            });
+    return run[0];
   }
 
   /** A new team and its API key, through the scheduler's admin API. */

@@ -13,12 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,18 +151,7 @@ class SecurityGateE2EIT {
             "{}");
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
     String runId = JSON.readTree(submitted.body()).get("id").asText();
-    JsonNode[] run = new JsonNode[1];
-    Awaitility.await("run " + runId + " ends (logs in " + base + ")")
-        .atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofMillis(300))
-        .until(
-            () -> {
-              HttpResponse<String> got =
-                  call(scheduler, "GET", "/api/v1/runs/" + runId, key, null, null);
-              run[0] = JSON.readTree(got.body());
-              return List.of("SUCCEEDED", "FAILED").contains(run[0].path("status").asText());
-            });
-    return run[0];
+    return PackagedServices.awaitRunEnd(scheduler, key, runId, base);
   }
 
   static JsonNode decisions(JsonNode run) throws Exception {

@@ -11,10 +11,8 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,18 +161,7 @@ class ValidateStageE2EIT {
     s3.putObject(
         b -> b.bucket("stevedore-stages").key("runs/" + runId + "/make/airports.csv"),
         RequestBody.fromFile(SharedData.file("airports.csv")));
-    JsonNode[] run = new JsonNode[1];
-    Awaitility.await("run " + runId + " ends (logs in " + base + ")")
-        .atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () -> {
-              HttpResponse<String> got =
-                  call(scheduler, "GET", "/api/v1/runs/" + runId, key, null, null);
-              run[0] = JSON.readTree(got.body());
-              return List.of("SUCCEEDED", "FAILED").contains(run[0].path("status").asText());
-            });
-    return run[0];
+    return PackagedServices.awaitRunEnd(scheduler, key, runId, base);
   }
 
   static JsonNode stage(JsonNode run, String id) {
