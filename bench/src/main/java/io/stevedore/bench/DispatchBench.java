@@ -82,6 +82,9 @@ public final class DispatchBench {
   static final Duration SETTLE = Duration.ofSeconds(11);
   static final int CHAIN_STAGES = 5;
 
+  /** Diagnostic: print when each stage was created, claimed, running and ended. */
+  static boolean timeline;
+
   final int runs;
   final int fanout;
   final int rounds;
@@ -119,6 +122,9 @@ public final class DispatchBench {
     int rounds = intArg(args, "--rounds", 3);
     int threads = intArg(args, "--threads", 10);
     String synchronousCommit = stringArg(args, "--synchronous-commit", "on");
+    // Diagnostic: plans of statements slower than this many ms go to Postgres's log (auto_explain).
+    int explainMs = intArg(args, "--explain-ms", -1);
+    timeline = List.of(args).contains("--timeline");
     Path jar = Path.of("orchestrator-service/target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build the orchestrator first: " + jar + " is missing");
@@ -127,7 +133,7 @@ public final class DispatchBench {
 
     // Postgres of our own (same settings as the local stack), with pg_stat_statements preloaded.
     Path pgDir = Files.createTempDirectory("bench-dispatch-pg-");
-    EmbeddedPostgres pg =
+    EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setDataDirectory(pgDir)
             .setCleanDataDirectory(true)
@@ -138,8 +144,19 @@ public final class DispatchBench {
             .setServerConfig("pg_stat_statements.track_utility", "on")
             .setServerConfig("pg_stat_statements.max", "10000")
             // "off" only to show what commit latency costs each system (diagnostic runs).
-            .setServerConfig("synchronous_commit", synchronousCommit)
-            .start();
+            .setServerConfig("synchronous_commit", synchronousCommit);
+    if (explainMs >= 0) {
+      builder
+          .setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
+          .setServerConfig("auto_explain.log_min_duration", explainMs + "ms")
+          .setServerConfig("auto_explain.log_analyze", "on")
+          .setServerConfig("auto_explain.log_buffers", "on")
+          .setServerConfig("logging_collector", "on")
+          .setServerConfig(
+              "log_directory", pgDir.resolveSibling(pgDir.getFileName() + "-log").toString());
+      System.out.printf("slow plans (over %d ms) logged under %s-log%n", explainMs, pgDir);
+    }
+    EmbeddedPostgres pg = builder.start();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -479,6 +496,9 @@ public final class DispatchBench {
       }
     }
     double seconds = Duration.between(first, last).toNanos() / 1e9;
+    if (timeline) {
+      printTimeline(pipeline, first);
+    }
     return new Phase(
         round,
         "orchestrator " + shape + " " + runCount + "x" + stagesPerRun,
@@ -538,6 +558,49 @@ public final class DispatchBench {
   }
 
   // ------------------------------------------------------------------ db-scheduler
+
+  /**
+   * Diagnostic ({@code --timeline}): per stage of the pipeline, when its attempts were created
+   * (PENDING), claimed (launch intent), recorded RUNNING and ended, in ms after the first run
+   * started: min, median and max over the runs.
+   */
+  void printTimeline(UUID pipeline, Instant first) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select s.stage_id, count(*),"
+                    + " percentile_cont(array[0, 0.5, 1]) within group (order by"
+                    + "   extract(epoch from s.created_at - ?::timestamptz) * 1000),"
+                    + " percentile_cont(array[0, 0.5, 1]) within group (order by"
+                    + "   extract(epoch from i.requested_at - ?::timestamptz) * 1000),"
+                    + " percentile_cont(array[0, 0.5, 1]) within group (order by"
+                    + "   extract(epoch from s.started_at - ?::timestamptz) * 1000),"
+                    + " percentile_cont(array[0, 0.5, 1]) within group (order by"
+                    + "   extract(epoch from s.ended_at - ?::timestamptz) * 1000)"
+                    + " from jobs.stage_runs s join jobs.runs r on r.id = s.run_id"
+                    + " join orchestrator.launch_intents i on i.stage_run_id = s.id"
+                    + " where r.pipeline_id = ? group by s.stage_id"
+                    + " order by min(s.created_at), s.stage_id limit 12")) {
+      Timestamp t0 = Timestamp.from(first);
+      for (int i = 1; i <= 4; i++) {
+        ps.setTimestamp(i, t0);
+      }
+      ps.setObject(5, pipeline);
+      System.out.println(
+          "  timeline, ms after the first run started (min/median/max over runs):"
+              + " stage, created, claimed, running, ended");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          StringBuilder line = new StringBuilder("  " + rs.getString(1) + " x" + rs.getInt(2));
+          for (int col = 3; col <= 6; col++) {
+            Double[] p = (Double[]) rs.getArray(col).getArray();
+            line.append(String.format(Locale.ROOT, "  %5.0f/%5.0f/%5.0f", p[0], p[1], p[2]));
+          }
+          System.out.println(line);
+        }
+      }
+    }
+  }
 
   Phase peerPhase(String round, int executions) throws Exception {
     Counters before = counters();

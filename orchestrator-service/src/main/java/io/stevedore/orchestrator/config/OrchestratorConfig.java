@@ -214,9 +214,11 @@ public interface OrchestratorConfig {
     @WithDefault("1s")
     Duration pollInterval();
 
-    /** Stage attempts claimed per statement. */
-    @WithDefault("50")
-    int batchSize();
+    /**
+     * Stage attempts claimed per statement. Default: 50 for ECS (whose launches are paced at the
+     * Fargate rate anyway), 200 for the others.
+     */
+    Optional<Integer> batchSize();
 
     /**
      * Threads that record task ends; each records what has queued up (up to {@code
@@ -226,7 +228,7 @@ public interface OrchestratorConfig {
     int completionThreads();
 
     /** Most task ends recorded in one transaction. */
-    @WithDefault("100")
+    @WithDefault("500")
     int completionBatchSize();
 
     /**

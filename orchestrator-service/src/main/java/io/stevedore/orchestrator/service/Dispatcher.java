@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,7 @@ import org.jboss.logging.Logger;
 public class Dispatcher {
 
   private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+  private static final Duration HOUSEKEEPING = Duration.ofMillis(100);
 
   private final RunEngine engine;
   private final Launcher launcher;
@@ -53,6 +55,12 @@ public class Dispatcher {
   private Instant lastReconcile = Instant.EPOCH;
   private volatile ExecutorService launchPool;
   private volatile Completions completions;
+
+  /** Attempts claimed by completions, to be launched by this loop. */
+  private final ConcurrentLinkedQueue<List<RunEngine.Claim>> handedOff =
+      new ConcurrentLinkedQueue<>();
+
+  private Instant lastHousekeeping = Instant.EPOCH;
 
   Dispatcher(
       RunEngine engine,
@@ -109,6 +117,14 @@ public class Dispatcher {
                 return t;
               });
     }
+    if (config.launcher() != OrchestratorConfig.Launcher.LOCAL) {
+      // The local launcher's capacity is shared out by this loop's claims alone.
+      engine.handOffTo(
+          claims -> {
+            handedOff.add(claims);
+            wakeup.wake();
+          });
+    }
     running = true;
     thread = new Thread(this::loop, "orchestrator-dispatcher");
     thread.setDaemon(true);
@@ -131,13 +147,16 @@ public class Dispatcher {
 
   private void loop() {
     while (running) {
+      boolean skipped = false;
       try {
-        pass();
+        skipped = !pass(false);
       } catch (RuntimeException e) {
         LOG.error("dispatcher pass failed; trying again", e);
       }
       try {
-        wakeup.await(config.dispatcher().pollInterval());
+        Duration poll = config.dispatcher().pollInterval();
+        // Housekeeping that was put off is done within HOUSEKEEPING even if nothing wakes the loop.
+        wakeup.await(skipped && HOUSEKEEPING.compareTo(poll) < 0 ? HOUSEKEEPING : poll);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -147,21 +166,53 @@ public class Dispatcher {
 
   /** One pass of the loop (public for tests that drive it by hand). */
   public void pass() {
+    pass(true);
+  }
+
+  /**
+   * One pass; the housekeeping (admitting queued runs, timing out overdue attempts, the watchdog)
+   * only when {@code housekeeping} or when it was last done HOUSEKEEPING ago. Whether it was done.
+   */
+  private boolean pass(boolean housekeeping) {
+    launchHandedOff();
     Instant now = clock.instant();
     if (Duration.between(lastReconcile, now).compareTo(config.reconcileInterval()) >= 0) {
       reconcile();
       lastReconcile = now;
     }
-    engine.admitQueued();
-    for (LaunchIntent overdue : intents.overdue(now)) {
-      engine.timeOut(overdue.stageRunId());
+    // Woken by every batch of task ends, the loop looks for queued runs and overdue attempts at
+    // most every HOUSEKEEPING (run ends admit queued runs themselves, in their transaction).
+    boolean due =
+        housekeeping || Duration.between(lastHousekeeping, now).compareTo(HOUSEKEEPING) >= 0;
+    if (due) {
+      engine.admitQueued();
+      for (LaunchIntent overdue : intents.overdue(now)) {
+        engine.timeOut(overdue.stageRunId());
+      }
+      watchdog.checkIfDue(now);
+      lastHousekeeping = now;
     }
-    watchdog.checkIfDue(now);
+    int batchSize =
+        config
+            .dispatcher()
+            .batchSize()
+            .orElse(config.launcher() == OrchestratorConfig.Launcher.ECS ? 50 : 200);
     List<RunEngine.Claim> claims;
     do {
-      claims = engine.claim(config.dispatcher().batchSize());
+      claims = engine.claim(batchSize);
       launchAll(claims);
-    } while (claims.size() == config.dispatcher().batchSize() && running);
+      launchHandedOff();
+    } while (claims.size() == batchSize && running);
+    return due;
+  }
+
+  /** Launches the attempts that completions claimed, together. */
+  private void launchHandedOff() {
+    List<RunEngine.Claim> claims = new ArrayList<>();
+    for (List<RunEngine.Claim> some; (some = handedOff.poll()) != null; ) {
+      claims.addAll(some);
+    }
+    launchAll(claims);
   }
 
   /**

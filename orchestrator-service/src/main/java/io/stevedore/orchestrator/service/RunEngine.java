@@ -43,6 +43,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -54,6 +55,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -104,6 +106,12 @@ public class RunEngine {
   private final Alerts alerts;
   private final ValidationStages validations;
 
+  /**
+   * Where attempts claimed by a completion go to be launched (the dispatcher), or null: then the
+   * dispatcher claims every attempt itself.
+   */
+  private volatile Consumer<List<Claim>> handoff;
+
   RunEngine(
       RunStore runs,
       StageRunStore stages,
@@ -133,6 +141,14 @@ public class RunEngine {
     this.taskEnvironment = taskEnvironment;
     this.alerts = alerts;
     this.validations = validations;
+  }
+
+  /**
+   * Lets completions claim the attempts they start and hand them to {@code launch} once committed,
+   * instead of waiting for the dispatcher's next claim (launchers without a capacity of their own).
+   */
+  public void handOffTo(Consumer<List<Claim>> launch) {
+    this.handoff = launch;
   }
 
   // ---------------------------------------------------------------- run requests
@@ -187,7 +203,7 @@ public class RunEngine {
     int teamLimit = config.maxActiveRunsPerTeam();
     int teamRunning = runs.countRunning(teamId);
     Map<UUID, Integer> running = new HashMap<>();
-    boolean started = false;
+    List<UUID> toStart = new ArrayList<>();
     for (RunRow queued : runs.queued(teamId)) {
       if (teamLimit > 0 && teamRunning >= teamLimit) {
         break;
@@ -198,22 +214,34 @@ public class RunEngine {
       if (active >= max) {
         continue;
       }
-      Optional<RunRow> locked = runs.lock(queued.id());
-      if (locked.isEmpty() || locked.get().status() != RunStatus.QUEUED) {
-        continue;
-      }
-      runs.markStarted(queued.id(), now);
-      RunRow run = runs.find(queued.id()).orElseThrow();
-      events.run(run, "QUEUED", "RUNNING", null, now);
-      LOG.infof("run %s of %s started", run.id(), run.pipelineName());
-      advance(run, now);
+      toStart.add(queued.id());
       running.put(queued.pipelineId(), active + 1);
       teamRunning++;
-      started = true;
     }
-    if (started) {
-      afterCommit.run(wakeup::wake);
+    if (toStart.isEmpty()) {
+      return;
     }
+    // Only the team's admission (whose lock this holds) starts a queued run; a cancel may have
+    // ended one since it was read, and it is then left as it is.
+    List<RunRow> started = new ArrayList<>();
+    for (RunRow run : runs.lockAll(toStart).values()) {
+      if (run.status() == RunStatus.QUEUED) {
+        started.add(run);
+      }
+    }
+    if (started.isEmpty()) {
+      return;
+    }
+    runs.markStartedAll(started.stream().map(RunRow::id).toList(), now);
+    List<RunRow> admitted =
+        new ArrayList<>(runs.findAll(started.stream().map(RunRow::id).toList()).values());
+    admitted.sort(Comparator.comparing(RunRow::createdAt).thenComparing(RunRow::id));
+    for (RunRow run : admitted) {
+      events.run(run, "QUEUED", "RUNNING", null, now);
+      LOG.infof("run %s of %s started", run.id(), run.pipelineName());
+    }
+    advanceAll(admitted, now, new Writes(now));
+    afterCommit.run(wakeup::wake);
   }
 
   void cancel(UUID runId, String reason, Instant now) {
@@ -422,6 +450,7 @@ public class RunEngine {
         stages.latestAll(toAdvance.stream().map(RunRow::id).toList());
     boolean started = false;
     Set<UUID> teamsToAdmit = new LinkedHashSet<>();
+    List<RunStore.End> runEnds = new ArrayList<>();
     for (RunRow run : toAdvance) {
       SpecStore.Version version = specs.version(run.pipelineId(), run.pipelineVersion());
       Map<String, StageRunRow> latest = new LinkedHashMap<>();
@@ -476,13 +505,14 @@ public class RunEngine {
       }
       if (plan.outcome().isPresent()) {
         Dag.Outcome outcome = plan.outcome().get();
-        runs.markEnded(run.id(), outcome.status(), outcome.reason(), now);
+        runEnds.add(new RunStore.End(run.id(), outcome.status(), outcome.reason()));
         events.run(run, "RUNNING", outcome.status().name(), outcome.reason(), now);
         LOG.infof("run %s %s: %s", run.id(), outcome.status(), outcome.reason());
         teamsToAdmit.add(run.teamId());
       }
     }
     writes.flush();
+    runs.markEndedAll(runEnds, now);
     if (started) {
       afterCommit.run(wakeup::wake);
     }
@@ -557,6 +587,17 @@ public class RunEngine {
     }
     advanceAll(
         moved.values().stream().filter(r -> r.status() == RunStatus.RUNNING).toList(), now, writes);
+    Consumer<List<Claim>> launch = handoff;
+    if (launch != null && !moved.isEmpty()) {
+      // The attempts just started are claimed in this transaction, their launch intents committed
+      // with it, and launched once it committed: one transaction less, and no wait for the
+      // dispatcher. Lost with the process, they are found by the reconciler like any claim.
+      List<Claim> claimed =
+          claimAttempts(stages.claimDueOfRuns(moved.keySet(), now, launcher.name()), now);
+      if (!claimed.isEmpty()) {
+        afterCommit.run(() -> launch.accept(claimed));
+      }
+    }
     if (!moved.isEmpty()) {
       afterCommit.run(wakeup::wake);
     }
@@ -724,6 +765,19 @@ public class RunEngine {
 
   private List<Claim> claimNow(int limit) {
     Instant now = clock.instant();
+    return claimAttempts(null, now, limit);
+  }
+
+  /** Launch intents (or capacity waits) for attempts already claimed by the caller. */
+  private List<Claim> claimAttempts(List<StageRunRow> claimed, Instant now) {
+    return claimAttempts(claimed, now, 0);
+  }
+
+  /**
+   * The body of a claim: for {@code claimed}, or when null for up to {@code limit} due attempts
+   * claimed here once the local capacity in use is known.
+   */
+  private List<Claim> claimAttempts(List<StageRunRow> alreadyClaimed, Instant now, int limit) {
     // Only the local launcher has a capacity of its own; ECS answers capacity failures itself.
     boolean local = LOCAL.equals(launcher.name());
     int cpuFree = local ? config.localCapacity().cpu() : Integer.MAX_VALUE;
@@ -736,13 +790,16 @@ public class RunEngine {
       cpuFree -= r.cpu();
       memoryFree -= r.memory();
     }
-    List<StageRunRow> claimed = stages.claimDue(now, limit, launcher.name());
+    List<StageRunRow> claimed =
+        alreadyClaimed != null ? alreadyClaimed : stages.claimDue(now, limit, launcher.name());
     List<Claim> claims = new ArrayList<>();
     List<LaunchIntent> newIntents = new ArrayList<>();
+    List<StageRunStore.Wait> waits = new ArrayList<>();
     Set<UUID> claimedRuns = new HashSet<>();
     claimed.forEach(a -> claimedRuns.add(a.runId()));
     Map<UUID, RunRow> runCache = runs.findAll(claimedRuns);
-    TaskEnvironment.Outputs outputs = null; // read once, for the first attempt that launches
+    // Read once, for the first claimed attempt that has inputs.
+    TaskEnvironment.Outputs outputs = null;
     for (Iterator<StageRunRow> it = claimed.iterator(); it.hasNext(); ) {
       StageRunRow attempt = it.next();
       RunRow run = runCache.computeIfAbsent(attempt.runId(), id -> runs.find(id).orElseThrow());
@@ -771,7 +828,7 @@ public class RunEngine {
                 + config.localCapacity().cpu()
                 + " and "
                 + config.localCapacity().memory();
-        stages.waitForCapacity(attempt.id(), why, now);
+        waits.add(new StageRunStore.Wait(attempt.id(), why));
         if (attempt.status() != StageStatus.WAITING_FOR_CAPACITY) {
           events.stage(
               run,
@@ -828,8 +885,8 @@ public class RunEngine {
         continue;
       }
       try {
-        if (outputs == null) {
-          outputs = taskEnvironment.outputsOf(claimedRuns);
+        if (outputs == null && !stage.dependsOn().isEmpty()) {
+          outputs = taskEnvironment.outputsOf(runsWithInputs(claimed, runCache));
         }
         claims.add(
             new Claim(intent, launchSpec(run, attempt, stage, spec, outputs), null, subject));
@@ -837,8 +894,27 @@ public class RunEngine {
         claims.add(new Claim(intent, null, e.getMessage(), subject));
       }
     }
+    stages.waitForCapacityAll(waits, now);
     intents.insertAll(newIntents);
     return claims;
+  }
+
+  /** The runs of the claimed attempts whose stages read upstream outputs. */
+  private Set<UUID> runsWithInputs(List<StageRunRow> claimed, Map<UUID, RunRow> runCache) {
+    Set<UUID> withInputs = new HashSet<>();
+    for (StageRunRow attempt : claimed) {
+      RunRow run = runCache.get(attempt.runId());
+      if (run != null
+          && specs
+              .version(run.pipelineId(), run.pipelineVersion())
+              .spec()
+              .stage(attempt.stageId())
+              .map(stage -> !stage.dependsOn().isEmpty())
+              .orElse(false)) {
+        withInputs.add(run.id());
+      }
+    }
+    return withInputs;
   }
 
   /** A claimed validate attempt: its request goes to validation-service (in the claim's tx). */

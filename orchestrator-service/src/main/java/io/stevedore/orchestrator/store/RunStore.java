@@ -132,14 +132,17 @@ public class RunStore {
         .orElse(0);
   }
 
-  /** QUEUED to RUNNING. */
-  public void markStarted(UUID runId, Instant now) {
+  /** QUEUED to RUNNING for several runs, in one statement. */
+  public void markStartedAll(Collection<UUID> runIds, Instant now) {
+    if (runIds.isEmpty()) {
+      return;
+    }
     jdbc.update(
         "update jobs.runs set status = 'RUNNING', started_at = coalesce(started_at, ?),"
-            + " ended_at = null, reason = null, updated_at = ? where id = ?",
+            + " ended_at = null, reason = null, updated_at = ? where id = any (?)",
         now,
         now,
-        runId);
+        (Object) runIds.toArray(UUID[]::new));
   }
 
   /** A resumed run runs again. */
@@ -160,6 +163,24 @@ public class RunStore {
         now,
         now,
         runId);
+  }
+
+  /** How a run ends, for {@link #markEndedAll}. */
+  public record End(UUID runId, RunStatus status, String reason) {}
+
+  /** Ends several runs with one statement (as {@link #markEnded} each). */
+  public void markEndedAll(List<End> ends, Instant now) {
+    if (ends.isEmpty()) {
+      return;
+    }
+    jdbc.update(
+        "update jobs.runs r set status = u.status, reason = u.reason, ended_at = ?, updated_at = ?"
+            + " from unnest(?, ?, ?) as u(id, status, reason) where r.id = u.id",
+        now,
+        now,
+        Jdbc.array("uuid", ends.stream().map(End::runId).toList()),
+        Jdbc.array("text", ends.stream().map(e -> e.status().name()).toList()),
+        Jdbc.array("text", ends.stream().map(End::reason).toList()));
   }
 
   static RunRow map(ResultSet rs) throws SQLException {
