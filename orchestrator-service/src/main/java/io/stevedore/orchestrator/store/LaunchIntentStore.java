@@ -86,9 +86,12 @@ public class LaunchIntentStore {
     if (stageRunIds.isEmpty()) {
       return;
     }
+    // "(ended_at || '') is null" keeps the planner on the primary key: with "ended_at is null" it
+    // took the partial index of open intents, whose statistics lag behind a burst of launches, and
+    // read every open intent.
     jdbc.update(
         "update orchestrator.launch_intents set ended_at = coalesce(ended_at, ?)"
-            + " where stage_run_id = any (?) and ended_at is null",
+            + " where stage_run_id = any (?) and (ended_at || '') is null",
         now,
         stageRunIds.toArray(UUID[]::new));
   }

@@ -25,7 +25,9 @@ import java.util.stream.Collectors;
  *       that dataset, not of this one).
  *   <li><b>The uniqueness query</b> (one scan, only when the suite has uniqueness checks): one
  *       {@code GROUP BY GROUPING SETS} holding the key of every uniqueness check, so all keys are
- *       counted in the same pass; it also keeps the most repeated keys as samples.
+ *       counted in the same pass; it also keeps the most repeated keys as samples. It is sent in
+ *       one statement with the aggregate query ({@link #together}), so DuckDB runs both scans side
+ *       by side.
  *   <li><b>The sample query</b> (one more scan, only when a row-level check failed): one {@code
  *       min_by(row, hash(row), n) FILTER (WHERE NOT cond)} per failed check, a bounded,
  *       deterministic pseudo-random sample of at most n rows each, over the rows that fail at least
@@ -374,7 +376,7 @@ final class SuiteCompiler {
    * {@code u<i>} rows whose key repeats, {@code k<i>} keys that repeat, {@code s<i>} the most
    * repeated keys as JSON (ties broken by the key).
    */
-  Query uniqueness(List<Check.Unique> checks, Map<Check, Integer> idx, int sampleSize) {
+  Uniqueness uniqueness(List<Check.Unique> checks, Map<Check, Integer> idx, int sampleSize) {
     Set<String> all = new LinkedHashSet<>();
     checks.forEach(u -> all.addAll(u.columns()));
     List<String> cols = new ArrayList<>(all);
@@ -461,16 +463,30 @@ final class SuiteCompiler {
             + String.join(" OR ", having)
             + ")";
     // the repeated keys are materialized once: the counts and each check's samples read them
+    return new Uniqueness(
+        "WITH " + Sql.id("$dups") + " AS MATERIALIZED (" + inner + ")",
+        "SELECT " + String.join(", ", select) + " FROM " + Sql.id("$dups"));
+  }
+
+  /** The uniqueness query in two parts: its WITH clause (the repeated keys) and its figures. */
+  record Uniqueness(String with, String figures) {}
+
+  /**
+   * The aggregate and the uniqueness query as one statement (one row with the columns of both):
+   * their scans are independent, and DuckDB runs them side by side instead of one after the other.
+   */
+  static Query together(Query aggregate, Uniqueness uniqueness) {
     return new Query(
-        "WITH "
-            + Sql.id("$dups")
-            + " AS MATERIALIZED ("
-            + inner
-            + ") SELECT "
-            + String.join(", ", select)
-            + " FROM "
-            + Sql.id("$dups"),
-        List.of());
+        uniqueness.with()
+            + " SELECT * FROM ("
+            + aggregate.sql()
+            + ") AS "
+            + Sql.id("$aggregate")
+            + ", ("
+            + uniqueness.figures()
+            + ") AS "
+            + Sql.id("$uniqueness"),
+        aggregate.binds());
   }
 
   /** The sample query: {@code s<i>} up to {@code n} failing rows of check i, as JSON. */

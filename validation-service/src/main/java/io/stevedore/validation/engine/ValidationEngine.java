@@ -142,18 +142,15 @@ public final class ValidationEngine {
 
     Map<String, Integer> refScans = new LinkedHashMap<>();
     SuiteCompiler.Query aggregate = compiler.aggregate(rowChecks, datasetChecks, idx);
+    if (!uniques.isEmpty()) {
+      // One statement for both scans, so that DuckDB runs them side by side.
+      aggregate = SuiteCompiler.together(aggregate, compiler.uniqueness(uniques, idx, sampleSize));
+    }
     DuckSession.Outcome a = session.query(aggregate.sql(), aggregate.binds());
     Map<String, Object> agg = a.rows().get(0);
     int scansOfData = a.scansOf(main.name());
     addReferenceScans(refScans, a, main);
-    Map<String, Object> grouped = Map.of();
-    if (!uniques.isEmpty()) {
-      SuiteCompiler.Query q = compiler.uniqueness(uniques, idx, sampleSize);
-      DuckSession.Outcome b = session.query(q.sql(), q.binds());
-      grouped = b.rows().get(0);
-      scansOfData += b.scansOf(main.name());
-      addReferenceScans(refScans, b, main);
-    }
+    Map<String, Object> grouped = uniques.isEmpty() ? Map.of() : agg;
 
     long n = number(agg.get("n"));
     Map<Integer, CompiledCheck> compiled = new LinkedHashMap<>();
