@@ -25,6 +25,16 @@ public class StageRunStore {
   // partial
   // due index, whose statistics lag behind a burst of new attempts: believing it held one row, it
   // scanned every active attempt once per listed id (a fan-out of 1,000 took 17 ms per batch).
+  /**
+   * The update of a claim, after a {@code due} (id, previous) clause: the claimed attempts become
+   * LAUNCHING, and are returned with the status they had before (the events' previous status).
+   */
+  private static final String CLAIM =
+      " update jobs.stage_runs c set status = 'LAUNCHING', launcher = ?, updated_at = ?"
+          + " from due where c.id = due.id returning c.id, c.run_id, c.stage_id, c.attempt,"
+          + " due.previous as status, c.failure_class, c.reason, c.launcher, c.task_ref,"
+          + " c.exit_code, c.not_before, c.created_at, c.started_at, c.ended_at";
+
   private static final String COLUMNS =
       "id, run_id, stage_id, attempt, status, failure_class, reason, launcher, task_ref,"
           + " exit_code, not_before, created_at, started_at, ended_at";
@@ -234,25 +244,24 @@ public class StageRunStore {
   }
 
   /**
-   * Claims due attempts of running runs: sets them LAUNCHING and returns them, oldest due first. A
-   * row another transaction holds is skipped, so several dispatchers never claim the same one.
+   * Claims due attempts of running runs: sets them LAUNCHING and returns them with the status they
+   * had before (PENDING or WAITING_FOR_CAPACITY), oldest due first. A row another transaction holds
+   * is skipped, so several dispatchers never claim the same one.
    */
   public List<StageRunRow> claimDue(Instant now, int limit, String launcher) {
     return jdbc.list(
-        "update jobs.stage_runs set status = 'LAUNCHING', launcher = ?, updated_at = ?"
-            + " where id in (select s.id from jobs.stage_runs s"
+        "with due as (select s.id, s.status as previous from jobs.stage_runs s"
             + "   join jobs.runs r on r.id = s.run_id and r.status = 'RUNNING'"
             + "   where s.status in ('PENDING', 'WAITING_FOR_CAPACITY')"
             + "   and (s.not_before is null or s.not_before <= ?)"
             + "   order by coalesce(s.not_before, s.created_at), s.created_at, s.id"
             + "   limit ? for update of s skip locked)"
-            + " returning "
-            + COLUMNS,
+            + CLAIM,
         StageRunStore::map,
+        now,
+        limit,
         launcher,
-        now,
-        now,
-        limit);
+        now);
   }
 
   /**
@@ -264,17 +273,15 @@ public class StageRunStore {
       return List.of();
     }
     return jdbc.list(
-        "update jobs.stage_runs set status = 'LAUNCHING', launcher = ?, updated_at = ?"
-            + " where id in (select s.id from jobs.stage_runs s"
+        "with due as (select s.id, s.status as previous from jobs.stage_runs s"
             + "   where s.run_id = any (?) and s.status = 'PENDING'"
             + "   and (s.not_before is null or s.not_before <= ?)"
             + "   order by s.created_at, s.id for update of s skip locked)"
-            + " returning "
-            + COLUMNS,
+            + CLAIM,
         StageRunStore::map,
-        launcher,
-        now,
         (Object) runIds.toArray(UUID[]::new),
+        now,
+        launcher,
         now);
   }
 

@@ -12,8 +12,10 @@ import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.SqsResource;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
@@ -75,6 +77,32 @@ class CapacityAndEventsTest {
               return fixtures.runStatus(run).equals("SUCCEEDED");
             });
     assertThat(sawWaiting).isTrue();
+    // The stage that waited says so once, however many passes found it still waiting, and its
+    // launch names the wait as the previous status.
+    Map<String, List<JsonNode>> byStage = new java.util.TreeMap<>();
+    for (JsonNode e : eventsOf(run)) {
+      if (e.has("stageId")) {
+        byStage.computeIfAbsent(e.path("stageId").asText(), k -> new ArrayList<>()).add(e);
+      }
+    }
+    assertThat(byStage).containsOnlyKeys("big-1", "big-2");
+    int waited = 0;
+    for (List<JsonNode> changes : byStage.values()) {
+      changes.sort(java.util.Comparator.comparing(e -> Instant.parse(e.path("at").asText())));
+      List<String> statuses = changes.stream().map(e -> e.path("status").asText()).toList();
+      if (statuses.contains("WAITING_FOR_CAPACITY")) {
+        waited++;
+        assertThat(statuses)
+            .containsExactly(
+                "PENDING", "WAITING_FOR_CAPACITY", "LAUNCHING", "RUNNING", "SUCCEEDED");
+        assertThat(changes.get(2).path("previousStatus").asText())
+            .isEqualTo("WAITING_FOR_CAPACITY");
+      } else {
+        assertThat(statuses).containsExactly("PENDING", "LAUNCHING", "RUNNING", "SUCCEEDED");
+        assertThat(changes.get(1).path("previousStatus").asText()).isEqualTo("PENDING");
+      }
+    }
+    assertThat(waited).isPositive();
     assertThat(
             fixtures.count(
                 "select count(*) from jobs.stage_runs a join jobs.stage_runs b"
@@ -110,6 +138,38 @@ class CapacityAndEventsTest {
             team,
             fixtures.pipeline(
                 team, "name: evented\nteam: " + name + "\nstages:\n" + stage("e", null, "exit 0")));
+    List<JsonNode> mine = eventsOf(run);
+    List<String> stageChanges =
+        mine.stream()
+            .filter(e -> e.has("stageId"))
+            .sorted(java.util.Comparator.comparing(e -> e.path("at").asText()))
+            .map(e -> e.path("status").asText())
+            .toList();
+    assertThat(stageChanges).containsExactly("PENDING", "LAUNCHING", "RUNNING", "SUCCEEDED");
+    assertThat(
+            mine.stream()
+                .filter(e -> e.path("status").asText().equals("LAUNCHING"))
+                .map(e -> e.path("previousStatus").asText()))
+        .containsExactly("PENDING");
+    assertThat(mine.stream().filter(e -> !e.has("stageId")).map(e -> e.path("status").asText()))
+        .containsExactlyInAnyOrder("RUNNING", "SUCCEEDED");
+    JsonNode done =
+        mine.stream()
+            .filter(e -> "e".equals(e.path("stageId").asText()))
+            .filter(e -> e.path("status").asText().equals("SUCCEEDED"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(done.path("cpu").asInt()).isEqualTo(256);
+    assertThat(done.path("memory").asInt()).isEqualTo(512);
+    assertThat(done.path("launcher").asText()).isEqualTo("local");
+    assertThat(done.path("previousStatus").asText()).isEqualTo("RUNNING");
+  }
+
+  /**
+   * The run events of {@code run} on {@code run-events-cost}, read (and removed from the queue,
+   * with any other run's) until the run's SUCCEEDED event; the changes of one transaction in order.
+   */
+  List<JsonNode> eventsOf(UUID run) {
     String url = sqs.getQueueUrl(r -> r.queueName("stevedore-run-events-cost")).queueUrl();
     List<JsonNode> mine = new ArrayList<>();
     Awaitility.await()
@@ -132,24 +192,6 @@ class CapacityAndEventsTest {
                   .anyMatch(
                       e -> !e.has("stageId") && e.path("status").asText().equals("SUCCEEDED"));
             });
-    List<String> stageChanges =
-        mine.stream()
-            .filter(e -> e.has("stageId"))
-            .sorted(java.util.Comparator.comparing(e -> e.path("at").asText()))
-            .map(e -> e.path("status").asText())
-            .toList();
-    assertThat(stageChanges).containsExactly("PENDING", "LAUNCHING", "RUNNING", "SUCCEEDED");
-    assertThat(mine.stream().filter(e -> !e.has("stageId")).map(e -> e.path("status").asText()))
-        .containsExactlyInAnyOrder("RUNNING", "SUCCEEDED");
-    JsonNode done =
-        mine.stream()
-            .filter(e -> "e".equals(e.path("stageId").asText()))
-            .filter(e -> e.path("status").asText().equals("SUCCEEDED"))
-            .findFirst()
-            .orElseThrow();
-    assertThat(done.path("cpu").asInt()).isEqualTo(256);
-    assertThat(done.path("memory").asInt()).isEqualTo(512);
-    assertThat(done.path("launcher").asText()).isEqualTo("local");
-    assertThat(done.path("previousStatus").asText()).isEqualTo("RUNNING");
+    return mine;
   }
 }

@@ -382,7 +382,6 @@ final class SuiteCompiler {
     List<String> cols = new ArrayList<>(all);
     int m = cols.size();
     List<String> sets = new ArrayList<>();
-    List<String> having = new ArrayList<>();
     List<String> select = new ArrayList<>();
     Map<List<String>, Integer> gids = new LinkedHashMap<>();
     for (Check.Unique u : checks) {
@@ -394,18 +393,21 @@ final class SuiteCompiler {
       }
       if (gids.putIfAbsent(u.columns(), gid) == null) {
         sets.add("(" + Sql.ids(u.columns()) + ")");
-        having.add(
-            "(grouping("
-                + Sql.ids(cols)
-                + ") = "
-                + gid
-                + u.columns().stream()
-                    .map(c -> " AND " + Sql.id(c) + " IS NOT NULL")
-                    .collect(Collectors.joining())
-                + ")");
       }
       int i = idx.get(u);
-      String dup = "WHERE " + Sql.id("$g") + " = " + gid + " AND " + Sql.id("$c") + " > 1";
+      // a key with a null is never a duplicate; tested here, on the few repeated keys, rather than
+      // in the group-by's HAVING on every key (15 % of the scan on 10M rows)
+      String dup =
+          "WHERE "
+              + Sql.id("$g")
+              + " = "
+              + gid
+              + " AND "
+              + Sql.id("$c")
+              + " > 1"
+              + u.columns().stream()
+                  .map(c -> " AND " + Sql.id(c) + " IS NOT NULL")
+                  .collect(Collectors.joining());
       select.add(
           "CAST(coalesce(sum("
               + Sql.id("$c")
@@ -459,9 +461,7 @@ final class SuiteCompiler {
             + String.join(", ", sets)
             // only repeated keys leave the group-by: every figure above counts those alone, and
             // the outer aggregate then reads thousands of groups instead of millions
-            + ") HAVING count(*) > 1 AND ("
-            + String.join(" OR ", having)
-            + ")";
+            + ") HAVING count(*) > 1";
     // the repeated keys are materialized once: the counts and each check's samples read them
     return new Uniqueness(
         "WITH " + Sql.id("$dups") + " AS MATERIALIZED (" + inner + ")",
