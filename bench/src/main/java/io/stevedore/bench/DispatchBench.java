@@ -72,6 +72,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *     -Dspotless.check.skip=true
  * java -cp 'bench/target/quarkus-app/lib/main/*:bench/target/classes' \
  *     io.stevedore.bench.DispatchBench [--runs 200] [--fanout 1000] [--rounds 3] [--threads 10]
+ *     [--warm-ups 1] [--warm-up-scale 0.25] [--synchronous-commit on] [--timeline] [--explain-ms N]
  * </pre>
  */
 public final class DispatchBench {
@@ -84,6 +85,11 @@ public final class DispatchBench {
 
   /** Diagnostic: print when each stage was created, claimed, running and ended. */
   static boolean timeline;
+
+  /** Warm-up rounds before the counted ones, and their size as a share of a counted round's. */
+  static int warmUps;
+
+  static double warmUpScale;
 
   final int runs;
   final int fanout;
@@ -125,6 +131,8 @@ public final class DispatchBench {
     // Diagnostic: plans of statements slower than this many ms go to Postgres's log (auto_explain).
     int explainMs = intArg(args, "--explain-ms", -1);
     timeline = List.of(args).contains("--timeline");
+    warmUps = intArg(args, "--warm-ups", 1);
+    warmUpScale = Double.parseDouble(stringArg(args, "--warm-up-scale", "0.25"));
     Path jar = Path.of("orchestrator-service/target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("build the orchestrator first: " + jar + " is missing");
@@ -263,13 +271,15 @@ public final class DispatchBench {
     System.out.printf(
         Locale.ROOT,
         "dispatch benchmark: %d runs x %d stages, and 1 run x %d parallel stages; db-scheduler"
-            + " 16.7.1 lock-and-fetch, %d threads; %d rounds (+1 warm-up at a quarter size); %d"
+            + " 16.7.1 lock-and-fetch, %d threads; %d rounds (+%d warm-up rounds at %s size); %d"
             + " cores%n",
         runs,
         CHAIN_STAGES,
         fanout,
         threads,
         rounds,
+        warmUps,
+        warmUpScale == 0.25 ? "a quarter" : String.format(Locale.ROOT, "%.2fx the", warmUpScale),
         Runtime.getRuntime().availableProcessors());
     System.out.printf(
         Locale.ROOT,
@@ -288,10 +298,10 @@ public final class DispatchBench {
     List<Phase> chainPeer = new ArrayList<>();
     List<Phase> fan = new ArrayList<>();
     List<Phase> fanPeer = new ArrayList<>();
-    for (int round = 0; round <= rounds; round++) {
-      boolean warmUp = round == 0;
-      int r = warmUp ? Math.max(1, runs / 4) : runs;
-      int f = warmUp ? Math.max(1, fanout / 4) : fanout;
+    for (int round = 1 - warmUps; round <= rounds; round++) {
+      boolean warmUp = round <= 0;
+      int r = warmUp ? Math.max(1, (int) (runs * warmUpScale)) : runs;
+      int f = warmUp ? Math.max(1, (int) (fanout * warmUpScale)) : fanout;
       String label = warmUp ? "warm-up" : "round " + round;
       Phase a = orchestratorPhase(label, "chain", r, CHAIN_STAGES);
       Phase b = peerPhase(label, r * CHAIN_STAGES);
