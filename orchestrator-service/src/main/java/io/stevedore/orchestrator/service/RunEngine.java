@@ -593,7 +593,11 @@ public class RunEngine {
       // with it, and launched once it committed: one transaction less, and no wait for the
       // dispatcher. Lost with the process, they are found by the reconciler like any claim.
       List<Claim> claimed =
-          claimAttempts(stages.claimDueOfRuns(moved.keySet(), now, launcher.name()), now);
+          claimAttempts(
+              stages.claimDueOfRuns(moved.keySet(), now, launcher.name()),
+              moved,
+              Free.UNLIMITED,
+              now);
       if (!claimed.isEmpty()) {
         afterCommit.run(() -> launch.accept(claimed));
       }
@@ -765,39 +769,50 @@ public class RunEngine {
 
   private List<Claim> claimNow(int limit) {
     Instant now = clock.instant();
-    return claimAttempts(null, now, limit);
+    // The capacity in use is read before the claim, which makes the claimed attempts LAUNCHING.
+    Free free = freeCapacity();
+    List<StageRunRow> claimed = stages.claimDue(now, limit, launcher.name());
+    Set<UUID> claimedRuns = new HashSet<>();
+    claimed.forEach(a -> claimedRuns.add(a.runId()));
+    return claimAttempts(claimed, runs.findAll(claimedRuns), free, now);
   }
 
-  /** Launch intents (or capacity waits) for attempts already claimed by the caller. */
-  private List<Claim> claimAttempts(List<StageRunRow> claimed, Instant now) {
-    return claimAttempts(claimed, now, 0);
+  /** CPU units and MiB the launcher can still give: the local capacity less what is in use. */
+  private record Free(int cpu, int memory) {
+    static final Free UNLIMITED = new Free(Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 
-  /**
-   * The body of a claim: for {@code claimed}, or when null for up to {@code limit} due attempts
-   * claimed here once the local capacity in use is known.
-   */
-  private List<Claim> claimAttempts(List<StageRunRow> alreadyClaimed, Instant now, int limit) {
-    // Only the local launcher has a capacity of its own; ECS answers capacity failures itself.
-    boolean local = LOCAL.equals(launcher.name());
-    int cpuFree = local ? config.localCapacity().cpu() : Integer.MAX_VALUE;
-    int memoryFree = local ? config.localCapacity().memory() : Integer.MAX_VALUE;
-    for (StageRunStore.InFlight held :
-        local ? stages.capacityHolders(launcher.name()) : List.<StageRunStore.InFlight>of()) {
+  /** Only the local launcher has a capacity of its own; ECS answers capacity failures itself. */
+  private Free freeCapacity() {
+    if (!LOCAL.equals(launcher.name())) {
+      return Free.UNLIMITED;
+    }
+    int cpuFree = config.localCapacity().cpu();
+    int memoryFree = config.localCapacity().memory();
+    for (StageRunStore.InFlight held : stages.capacityHolders(launcher.name())) {
       Resources r =
           resources(
               specs.version(held.pipelineId(), held.pipelineVersion()).spec(), held.stageId());
       cpuFree -= r.cpu();
       memoryFree -= r.memory();
     }
-    List<StageRunRow> claimed =
-        alreadyClaimed != null ? alreadyClaimed : stages.claimDue(now, limit, launcher.name());
+    return new Free(cpuFree, memoryFree);
+  }
+
+  /**
+   * The body of a claim, for attempts already claimed (LAUNCHING): a launch intent for each that
+   * fits {@code free}, a capacity wait for the others, a validation request for validate stages.
+   * {@code known} holds runs already read (more are read when needed).
+   */
+  private List<Claim> claimAttempts(
+      List<StageRunRow> claimed, Map<UUID, RunRow> known, Free free, Instant now) {
+    boolean local = LOCAL.equals(launcher.name());
+    int cpuFree = free.cpu();
+    int memoryFree = free.memory();
     List<Claim> claims = new ArrayList<>();
     List<LaunchIntent> newIntents = new ArrayList<>();
     List<StageRunStore.Wait> waits = new ArrayList<>();
-    Set<UUID> claimedRuns = new HashSet<>();
-    claimed.forEach(a -> claimedRuns.add(a.runId()));
-    Map<UUID, RunRow> runCache = runs.findAll(claimedRuns);
+    Map<UUID, RunRow> runCache = new HashMap<>(known);
     // Read once, for the first claimed attempt that has inputs.
     TaskEnvironment.Outputs outputs = null;
     for (Iterator<StageRunRow> it = claimed.iterator(); it.hasNext(); ) {

@@ -274,6 +274,7 @@ public class StageRunStore {
     }
     return jdbc.list(
         "with due as (select s.id, s.status as previous from jobs.stage_runs s"
+            + "   join jobs.runs r on r.id = s.run_id and r.status = 'RUNNING'"
             + "   where s.run_id = any (?) and s.status = 'PENDING'"
             + "   and (s.not_before is null or s.not_before <= ?)"
             + "   order by s.created_at, s.id for update of s skip locked)"
