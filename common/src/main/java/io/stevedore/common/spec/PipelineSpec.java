@@ -426,18 +426,32 @@ public record PipelineSpec(
 
   /**
    * What an extract stage reads. {@code s3} and {@code http} read a file at {@link #uri()} ({@code
-   * s3://} or {@code http(s)://}) in a {@link #format()}; {@code postgres} runs {@link #query()}.
+   * s3://} or {@code http(s)://}) in a {@link #format()}; {@code postgres} runs {@link #query()} on
+   * the worker's database connection named {@link #connection()}.
    *
    * @param kind where the data is
    * @param uri the file's location for {@code s3} and {@code http}; otherwise {@code null}
-   * @param query the SQL query for {@code postgres}; otherwise {@code null}
+   * @param query the SQL query for {@code postgres}; otherwise {@code null}. Named parameters such
+   *     as {@code :logical_date} or {@code :params.region} become bind parameters
    * @param format the file format for {@code s3} and {@code http}; otherwise {@code null}
+   * @param columns explicit SQL types of some columns (column name to a type such as {@code
+   *     varchar}, {@code bigint}, {@code double}, {@code date}, {@code timestamp}, {@code boolean}
+   *     or {@code decimal(p,s)}), which override the inferred ones; empty when none
+   * @param connection for {@code postgres}: the name of the worker's connection (its {@code
+   *     stevedore.worker.connections.<name>.*} settings); {@code null} means {@code warehouse}
    */
   @RegisterForReflection
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Source(SourceKind kind, String uri, String query, DataFormat format) {
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Source(
+      SourceKind kind,
+      String uri,
+      String query,
+      DataFormat format,
+      Map<String, String> columns,
+      String connection) {
     public Source {
       Objects.requireNonNull(kind, "kind");
+      columns = immutableMap(columns);
     }
   }
 
@@ -472,16 +486,21 @@ public record PipelineSpec(
   /**
    * Where a load stage writes. {@code s3} writes files under the prefix {@link #uri()} in a {@link
    * #format()}, optionally partitioned; {@code postgres} writes {@link #table()} ({@code table} or
-   * {@code schema.table}). {@link LoadMode#MERGE} needs a {@link #key()} and is only available for
-   * {@code postgres}.
+   * {@code schema.table}); {@code jdbc} writes {@link #table()} of any database whose JDBC driver
+   * the worker has, through the worker's connection named {@link #connection()}. {@link
+   * LoadMode#MERGE} needs a {@link #key()} and is not available for {@code s3}.
    *
    * @param kind where the data goes
    * @param uri the {@code s3://} prefix for {@code s3}; otherwise {@code null}
-   * @param table the table for {@code postgres}; otherwise {@code null}
+   * @param table the table for {@code postgres} and {@code jdbc}; otherwise {@code null}
    * @param format the file format for {@code s3}; otherwise {@code null}
    * @param mode how existing data is treated; default {@link LoadMode#APPEND}
    * @param key the columns rows are matched on for {@link LoadMode#MERGE}; otherwise empty
    * @param partitionBy the partition columns for {@code s3}; empty for none
+   * @param connection for {@code postgres} and {@code jdbc}: the name of the worker's connection
+   *     ({@code stevedore.worker.connections.<name>.*}); {@code null} means {@code warehouse}
+   * @param createTable for {@code postgres} and {@code jdbc}: create the table from the input's
+   *     schema when it does not exist; default false
    */
   @RegisterForReflection
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -492,7 +511,9 @@ public record PipelineSpec(
       DataFormat format,
       LoadMode mode,
       List<String> key,
-      List<String> partitionBy) {
+      List<String> partitionBy,
+      String connection,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean createTable) {
     public Target {
       Objects.requireNonNull(kind, "kind");
       mode = mode == null ? LoadMode.APPEND : mode;
@@ -509,7 +530,10 @@ public record PipelineSpec(
     S3,
     /** A Postgres table. */
     @JsonProperty("postgres")
-    POSTGRES
+    POSTGRES,
+    /** A table of any database with a JDBC driver in the worker, by connection name. */
+    @JsonProperty("jdbc")
+    JDBC
   }
 
   /** How a load treats data already in the target. */

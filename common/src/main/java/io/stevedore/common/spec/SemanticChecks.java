@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  *   <li>the cron is a valid 5-field Unix expression and the time zone exists
  *   <li>CPU and memory are a valid Fargate pair
  *   <li>{@code {{ templates }}} are closed and name known variables
+ *   <li>the explicit column types of a source ({@code source.columns}) are SQL types the worker
+ *       knows
  * </ul>
  */
 final class SemanticChecks {
@@ -61,6 +63,7 @@ final class SemanticChecks {
     checks.checkSchedule();
     checks.checkResources();
     checks.checkTemplates();
+    checks.checkColumnTypes();
     return checks.problems;
   }
 
@@ -403,6 +406,40 @@ final class SemanticChecks {
         + "'; known variables: "
         + String.join(", ", VARIABLES)
         + ", params.<name>";
+  }
+
+  // ---- column types ----
+
+  /** The SQL types a source's {@code columns} may name (DuckDB's names, case-insensitive). */
+  static final Pattern COLUMN_TYPE =
+      Pattern.compile(
+          "(?i)(varchar|text|string|bigint|integer|int|smallint|tinyint|hugeint|ubigint|uinteger"
+              + "|double|float|real|boolean|bool|date|time|timestamp|timestamptz"
+              + "|timestamp with time zone|uuid|blob|(decimal|numeric)(\\(\\d{1,2}\\s*,\\s*\\d{1,2}\\))?)");
+
+  private void checkColumnTypes() {
+    forEachStage(
+        (path, stage) -> {
+          JsonNode columns = stage.path("source").path("columns");
+          if (!columns.isObject()) {
+            return;
+          }
+          for (Map.Entry<String, JsonNode> e : columns.properties()) {
+            JsonNode type = e.getValue();
+            if (type.isTextual() && !COLUMN_TYPE.matcher(type.asText().trim()).matches()) {
+              problems.add(
+                  new SpecProblem(
+                      SpecPath.field(path + ".source.columns", e.getKey()),
+                      "unknown column type '"
+                          + type.asText()
+                          + "' for column '"
+                          + e.getKey()
+                          + "'; use varchar, bigint, integer, double, boolean, date, timestamp,"
+                          + " decimal(p,s) or another DuckDB type name",
+                      type.asText()));
+            }
+          }
+        });
   }
 
   // ---- helpers ----

@@ -471,6 +471,25 @@ class InvalidSpecsTest {
             "stages[0].image | invalid image 'repo/img:{{ params.tag }}'; an image reference has no"
                 + " spaces and no {{ templates }}"),
         invalid(
+            "rejectsUnknownColumnTypeAndConnectionOnAnS3Source",
+            """
+            name: p
+            team: t
+            stages:
+              - id: a
+                type: extract
+                source:
+                  kind: s3
+                  uri: s3://raw/zipcodes.csv
+                  format: csv
+                  connection: warehouse
+                  columns: { zip_code: "varchar; drop table x" }
+            """,
+            "stages[0].source.columns.zip_code | unknown column type 'varchar; drop table x' for"
+                + " column 'zip_code'; use varchar, bigint, integer, double, boolean, date,"
+                + " timestamp, decimal(p,s) or another DuckDB type name",
+            "stages[0].source.connection | not allowed when kind is 's3'"),
+        invalid(
             "rejectsTrailingJsonContent",
             """
             {"name": "p", "team": "t", "stages": [{"id": "a", "type": "transform", "sql": "x"}]}

@@ -334,6 +334,43 @@ class PipelineSpecParserTest {
     assertThat(schedule.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
   }
 
+  @Test
+  void readsExplicitColumnTypesConnectionsAndJdbcTargets() {
+    SpecParseResult result =
+        parser.parse(
+            """
+            name: zips
+            team: geo
+            stages:
+              - id: extract-zips
+                type: extract
+                source:
+                  kind: s3
+                  uri: s3://raw/zipcodes.csv
+                  format: csv
+                  columns: { zip_code: varchar, latitude: "decimal(9,6)" }
+              - id: extract-orders
+                type: extract
+                source: { kind: postgres, query: "select * from orders", connection: crm }
+              - id: load-mart
+                type: load
+                dependsOn: [extract-zips]
+                target: { kind: jdbc, table: mart.zips, connection: mart, createTable: true }
+            """);
+
+    assertThat(result.problems()).isEmpty();
+    PipelineSpec spec = result.spec();
+    assertThat(spec.stage("extract-zips").orElseThrow().source().columns())
+        .containsExactly(Map.entry("zip_code", "varchar"), Map.entry("latitude", "decimal(9,6)"));
+    assertThat(spec.stage("extract-zips").orElseThrow().source().connection()).isNull();
+    assertThat(spec.stage("extract-orders").orElseThrow().source().connection()).isEqualTo("crm");
+    var mart = spec.stage("load-mart").orElseThrow().target();
+    assertThat(mart.kind()).isEqualTo(TargetKind.JDBC);
+    assertThat(mart.connection()).isEqualTo("mart");
+    assertThat(mart.createTable()).isTrue();
+    assertThat(parser.parse(parser.toJson(spec), SpecFormat.JSON).spec()).isEqualTo(spec);
+  }
+
   private static String resource(String name) {
     try (InputStream in = PipelineSpecParserTest.class.getResourceAsStream(name)) {
       assertThat(in).as(name).isNotNull();
