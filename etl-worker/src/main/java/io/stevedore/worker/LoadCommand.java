@@ -1,5 +1,10 @@
 package io.stevedore.worker;
 
+import io.stevedore.worker.engine.Inputs;
+import io.stevedore.worker.engine.Loader;
+import io.stevedore.worker.stage.InvalidStageException;
+import io.stevedore.worker.stage.StageSpec;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,17 +15,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Writes a stage's input to its target: a Postgres table or an S3 prefix. */
+/**
+ * Writes a stage's input to its target: a Postgres or JDBC table or an S3 prefix. With {@code
+ * STEVEDORE_STAGE_SPEC}, the input is the output of the one stage it depends on and the target is
+ * the spec's; {@code --input} and {@code --target-kind} (with its options) replace them.
+ */
 @Command(
     name = "load",
     mixinStandardHelpOptions = true,
-    description = "Write an input to a Postgres table or an S3 location.")
+    description = "Write an input to a Postgres or JDBC table or an S3 location.")
 class LoadCommand implements Callable<Integer> {
 
   /** Where a load writes. */
   enum TargetKind {
     POSTGRES,
-    S3;
+    S3,
+    JDBC;
 
     @Override
     public String toString() {
@@ -44,25 +54,23 @@ class LoadCommand implements Callable<Integer> {
 
   @Mixin StageOptions stage;
 
-  @Option(names = "--input", required = true, description = "The data to load.")
+  @Option(
+      names = "--input",
+      description = "The data to load (Parquet); default the output of the spec's dependsOn.")
   URI input;
 
   @Option(
       names = "--target-kind",
-      required = true,
-      description = "The target: ${COMPLETION-CANDIDATES}.")
+      description = "The target: ${COMPLETION-CANDIDATES}; default the spec's target.")
   TargetKind targetKind;
 
-  @Option(names = "--table", description = "postgres: the table, such as analytics.delays.")
+  @Option(names = "--table", description = "postgres, jdbc: the table, such as analytics.delays.")
   String table;
 
   @Option(names = "--target", description = "s3: the location, such as s3://lake/delays/.")
   URI target;
 
-  @Option(
-      names = "--mode",
-      defaultValue = "append",
-      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--mode", description = "${COMPLETION-CANDIDATES} (default: append).")
   Mode mode;
 
   @Option(
@@ -74,20 +82,87 @@ class LoadCommand implements Callable<Integer> {
   @Option(names = "--partition-by", split = ",", description = "s3: partition columns.")
   List<String> partitionBy;
 
+  @Option(
+      names = "--connection",
+      description = "postgres, jdbc: the worker's connection name (default: warehouse).")
+  String connection;
+
+  @Option(names = "--create-table", description = "postgres, jdbc: create the table if missing.")
+  boolean createTable;
+
+  @Inject StageRunner runner;
+
+  @Inject Loader loader;
+
+  @Inject Inputs inputs;
+
   @Override
   public Integer call() {
     var cl = spec.commandLine();
-    stage.check(cl);
-    Uris.requireS3(cl, "--input", input);
+    if (input != null) {
+      Uris.requireS3(cl, "--input", input);
+    }
+    if (targetKind != null) {
+      checkTargetOptions(cl);
+    } else if (table != null
+        || target != null
+        || mode != null
+        || key != null
+        || partitionBy != null) {
+      throw new ParameterException(
+          cl, "--table, --target, --mode, --key and --partition-by need --target-kind");
+    }
+    return runner.run(
+        cl,
+        "load",
+        stage,
+        context -> {
+          StageSpec.Target to =
+              targetKind != null
+                  ? new StageSpec.Target(
+                      targetKind.toString(),
+                      target == null ? null : target.toString(),
+                      table,
+                      "parquet",
+                      mode == null ? "append" : mode.toString(),
+                      key,
+                      partitionBy,
+                      connection,
+                      createTable)
+                  : context.spec() == null ? null : context.spec().target();
+          if (to == null) {
+            throw new InvalidStageException(
+                "no target: pass --target-kind and its options, or set STEVEDORE_STAGE_SPEC to a"
+                    + " load stage with a target");
+          }
+          String from;
+          if (input != null) {
+            from = input.toString();
+          } else {
+            List<String> dependsOn =
+                context.spec() == null ? List.of() : context.spec().dependsOn();
+            if (dependsOn.size() != 1) {
+              throw new InvalidStageException(
+                  "a load reads the output of exactly one stage; it depends on "
+                      + dependsOn.size()
+                      + (dependsOn.isEmpty() ? " (pass --input)" : ": " + dependsOn));
+            }
+            from = inputs.uriOf(context, dependsOn.get(0));
+          }
+          return loader.load(context, from, to);
+        });
+  }
+
+  private void checkTargetOptions(picocli.CommandLine cl) {
     switch (targetKind) {
-      case POSTGRES -> {
+      case POSTGRES, JDBC -> {
         if (table == null || !table.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?")) {
           throw new ParameterException(
-              cl, "a postgres load needs --table schema.table, was '" + table + "'");
+              cl, "a " + targetKind + " load needs --table schema.table, was '" + table + "'");
         }
         if (target != null || partitionBy != null) {
           throw new ParameterException(
-              cl, "--target and --partition-by apply to s3 loads, not postgres");
+              cl, "--target and --partition-by apply to s3 loads, not " + targetKind);
         }
       }
       case S3 -> {
@@ -96,7 +171,7 @@ class LoadCommand implements Callable<Integer> {
         }
         Uris.requireS3(cl, "--target", target);
         if (table != null) {
-          throw new ParameterException(cl, "--table applies to postgres loads, not s3");
+          throw new ParameterException(cl, "--table applies to postgres and jdbc loads, not s3");
         }
         if (mode == Mode.MERGE) {
           throw new ParameterException(cl, "--mode merge needs a postgres target");
@@ -106,6 +181,5 @@ class LoadCommand implements Callable<Integer> {
     if (mode == Mode.MERGE && (key == null || key.isEmpty())) {
       throw new ParameterException(cl, "--mode merge needs --key");
     }
-    return NotYetImplemented.report(cl.getErr(), "load", stage);
   }
 }

@@ -16,7 +16,7 @@ final class NotYetImplemented {
     err.printf(
         "etl-worker %s: arguments are valid (run %s, stage %s, attempt %d), but this build has no"
             + " stage engine yet; the DuckDB engine lands with the worker issue.%n",
-        operation, stage.runId, stage.stageId, stage.attempt);
+        operation, stage.runId, stage.stageId, stage.attempt == null ? 1 : stage.attempt);
     err.flush();
     return EXIT_CODE;
   }

@@ -35,7 +35,7 @@ class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var cl = spec.commandLine();
-    stage.check(cl);
+    stage.requireExplicit(cl);
     if (!suite.matches("[a-z0-9][a-z0-9-]{0,62}")) {
       throw new ParameterException(cl, "--suite '" + suite + "' is not a suite name");
     }

@@ -1,0 +1,91 @@
+package io.stevedore.worker.engine;
+
+import io.stevedore.worker.config.WorkerConfig;
+import io.stevedore.worker.stage.InvalidStageException;
+import io.stevedore.worker.stage.StageContext;
+import io.stevedore.worker.stage.StageFailedException;
+import io.stevedore.worker.stage.StageSpec;
+import io.stevedore.worker.storage.S3Location;
+import io.stevedore.worker.storage.S3Storage;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An extract: reads the source (S3 files through DuckDB's readers, or a database query) and writes
+ * it as the stage's Parquet output.
+ */
+@ApplicationScoped
+public class Extractor {
+
+  private final WorkerConfig config;
+  private final S3Storage storage;
+  private final DatabaseSource database;
+  private final StageOutput output;
+
+  Extractor(WorkerConfig config, S3Storage storage, DatabaseSource database, StageOutput output) {
+    this.config = config;
+    this.storage = storage;
+    this.database = database;
+    this.output = output;
+  }
+
+  /** Extracts {@code source} (templates not yet rendered) into {@code target}. */
+  public StageWork extract(StageContext context, StageSpec.Source source, S3Location target) {
+    String kind = source.kind() == null ? "" : source.kind().toLowerCase(Locale.ROOT);
+    ColumnTypes.check(source.columns());
+    try (DuckDbSession session = DuckDbSession.open(config, context.stageId())) {
+      switch (kind) {
+        case "s3" -> {
+          if (source.uri() == null) {
+            throw new InvalidStageException("an s3 source needs a uri");
+          }
+          String uri = context.render(source.uri());
+          FileFormat format = FileFormat.of(source.format());
+          S3Location location = S3Location.parse(uri, "source uri");
+          List<S3Storage.Downloaded> files = storage.download(location, session.path("in"));
+          List<Path> paths = new ArrayList<>();
+          long bytesIn = 0;
+          for (S3Storage.Downloaded f : files) {
+            session.nameFile(f.file(), f.source().toString());
+            paths.add(f.file());
+            bytesIn += f.bytes();
+          }
+          StageOutput.Written w =
+              output.write(
+                  session,
+                  "SELECT * FROM " + format.relation(paths, source.columns()),
+                  target,
+                  "cannot read " + format + " input " + uri);
+          return new StageWork(
+              Map.of(StageWork.DATA, w.uri()), w.rows(), w.rows(), bytesIn, w.bytes(), w.schema());
+        }
+        case "postgres" -> {
+          if (source.query() == null || source.query().isBlank()) {
+            throw new InvalidStageException("a postgres source needs a query");
+          }
+          String query = context.render(source.query());
+          long rows = database.fetch(session, context, source.connection(), query, "source");
+          StageOutput.Written w =
+              output.write(
+                  session,
+                  "SELECT * FROM " + ColumnTypes.cast("\"source\"", source.columns()),
+                  target,
+                  "cannot convert the query's rows");
+          return new StageWork(
+              Map.of(StageWork.DATA, w.uri()), rows, w.rows(), 0, w.bytes(), w.schema());
+        }
+        case "http" ->
+            throw new StageFailedException(
+                "http sources are not supported by this build of etl-worker yet; copy the file to"
+                    + " S3 and use kind s3");
+        default ->
+            throw new InvalidStageException(
+                "unknown source kind '" + source.kind() + "'; the worker reads s3 and postgres");
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.stevedore.worker.engine;
+
+import io.stevedore.worker.stage.InvalidStageException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * How DuckDB reads local files of each format. CSV has a header line; JSON is newline-delimited or
+ * an array (DuckDB tells them apart); gzip ({@code .gz}) is recognised by the file name. Several
+ * files are combined by column name. Explicit column types are applied while reading CSV (so that
+ * {@code 01001} stays text) and as casts otherwise.
+ */
+public enum FileFormat {
+  PARQUET,
+  CSV,
+  JSON;
+
+  /** The format named in a spec or option ({@code parquet}, {@code csv}, {@code json}). */
+  public static FileFormat of(String name) {
+    if (name == null) {
+      throw new InvalidStageException("the source needs a format: parquet, csv or json");
+    }
+    try {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidStageException(
+          "unknown format '" + name + "'; the worker reads parquet, csv and json");
+    }
+  }
+
+  /** A relation (a parenthesized table function call) that reads {@code files}. */
+  public String relation(List<Path> files, Map<String, String> columns) {
+    String list = Sql.list(files.stream().map(Path::toString).toList());
+    return switch (this) {
+      case PARQUET -> ColumnTypes.cast("read_parquet(" + list + ", union_by_name = true)", columns);
+      case JSON ->
+          ColumnTypes.cast(
+              "read_json(" + list + ", format = 'auto', union_by_name = true)", columns);
+      case CSV ->
+          "read_csv("
+              + list
+              + ", header = true, union_by_name = true"
+              + (columns.isEmpty()
+                  ? ""
+                  : ", types = "
+                      + columns.entrySet().stream()
+                          .map(
+                              c ->
+                                  Sql.literal(c.getKey())
+                                      + ": "
+                                      + Sql.literal(c.getValue().trim().toUpperCase(Locale.ROOT)))
+                          .collect(Collectors.joining(", ", "{", "}")))
+              + ")";
+    };
+  }
+
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
