@@ -32,24 +32,23 @@ class WorkerCommandTest {
   }
 
   @Test
-  void extractWithValidOptionsSaysTheEngineIsNotThereAndExitsTwo(QuarkusMainLauncher launcher) {
+  void validateWithValidOptionsSaysItIsNotTheWorkersAndExitsTwo(QuarkusMainLauncher launcher) {
     LaunchResult result =
         launcher.launch(
-            "extract",
+            "validate",
             "--run-id",
             RUN_ID,
             "--stage-id",
-            "extract-flights",
-            "--source",
-            "s3://raw/flights/2024-01-01.parquet",
-            "--format",
-            "parquet",
-            "--output",
-            "s3://stevedore-stages/" + RUN_ID + "/extract-flights/");
+            "check-flights",
+            "--dataset",
+            "s3://stevedore-stages/runs/" + RUN_ID + "/extract-flights/",
+            "--suite",
+            "flights-contract",
+            "--report",
+            "s3://stevedore-reports/x.json");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.getErrorOutput())
-        .contains("arguments are valid", "extract-flights", "lands with the worker issue");
+    assertThat(result.getErrorOutput()).contains("arguments are valid", "check-flights");
   }
 
   @Test
@@ -97,10 +96,20 @@ class WorkerCommandTest {
   }
 
   @Test
-  void transformWithoutRequiredOptionsNamesThem(QuarkusMainLauncher launcher) {
+  void transformWithoutStageIdOrEnvironmentNamesWhatIsMissing(QuarkusMainLauncher launcher) {
     LaunchResult result = launcher.launch("transform", "--run-id", RUN_ID);
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.getErrorOutput()).contains("Missing required options", "--sql", "--stage-id");
+    assertThat(result.getErrorOutput())
+        .contains("no stage id: pass --stage-id or set STEVEDORE_STAGE_ID");
+  }
+
+  @Test
+  void transformWithoutSqlOrSpecNamesWhatIsMissing(QuarkusMainLauncher launcher) {
+    LaunchResult result =
+        launcher.launch("transform", "--run-id", RUN_ID, "--stage-id", "delays-by-state");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.getErrorOutput()).contains("no SQL: pass --sql");
   }
 }
