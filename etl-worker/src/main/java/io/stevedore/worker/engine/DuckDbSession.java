@@ -111,6 +111,11 @@ public final class DuckDbSession implements AutoCloseable {
     return columns;
   }
 
+  /** {@code text} with local file paths replaced by the S3 objects they came from. */
+  public String cleanMessage(String text) {
+    return messages.clean(text);
+  }
+
   /** A user-facing failure: {@code what: <DuckDB's message, cleaned>}. */
   public StageFailedException failure(String what, SQLException e) {
     return new StageFailedException(what + ": " + messages.clean(e.getMessage()), e);

@@ -9,10 +9,14 @@ import io.stevedore.worker.storage.S3Location;
 import io.stevedore.worker.storage.S3Storage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An extract: reads the source (S3 files through DuckDB's readers, or a database query) and writes
@@ -54,12 +58,25 @@ public class Extractor {
             paths.add(f.file());
             bytesIn += f.bytes();
           }
-          StageOutput.Written w =
-              output.write(
-                  session,
-                  "SELECT * FROM " + format.relation(paths, source.columns()),
-                  target,
-                  "cannot read " + format + " input " + uri);
+          String what = "cannot read " + format + " input " + uri;
+          StageOutput.Written w;
+          try {
+            w =
+                output.write(
+                    session,
+                    "SELECT * FROM " + format.relation(paths, source.columns()),
+                    target,
+                    what);
+          } catch (StageFailedException e) {
+            if (format == FileFormat.CSV) {
+              firstBadCsvLine(session, paths, source.columns())
+                  .ifPresent(
+                      line -> {
+                        throw new StageFailedException(what + ": " + line, e);
+                      });
+            }
+            throw e;
+          }
           return new StageWork(
               Map.of(StageWork.DATA, w.uri()), w.rows(), w.rows(), bytesIn, w.bytes(), w.schema());
         }
@@ -86,6 +103,53 @@ public class Extractor {
             throw new InvalidStageException(
                 "unknown source kind '" + source.kind() + "'; the worker reads s3 and postgres");
       }
+    }
+  }
+
+  /**
+   * After a failed CSV read: reads again with DuckDB's rejects table and describes the first bad
+   * line ({@code s3://raw/x.csv line 4, column 4: Expected Number of Columns: 3 Found: 4:
+   * 'JFK,...'}). Empty when this read finds nothing (the first failure had another cause).
+   */
+  private static Optional<String> firstBadCsvLine(
+      DuckDbSession session, List<Path> files, Map<String, String> columns) {
+    for (Path file : files) {
+      Optional<String> bad = firstBadCsvLine(session, file, columns);
+      if (bad.isPresent()) {
+        return bad;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> firstBadCsvLine(
+      DuckDbSession session, Path file, Map<String, String> columns) {
+    try (Statement s = session.connection().createStatement()) {
+      s.executeQuery("SELECT count(*) FROM " + FileFormat.CSV.diagnosticRelation(file, columns))
+          .close();
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT s.file_path, e.line, e.column_idx, e.column_name, e.error_message,"
+                  + " e.csv_line FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)"
+                  + " ORDER BY e.file_id, e.line LIMIT 1")) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        String column = rs.getString("column_name");
+        String line = rs.getString("csv_line");
+        return Optional.of(
+            session.cleanMessage(rs.getString("file_path"))
+                + " line "
+                + rs.getLong("line")
+                + (column != null ? ", column '" + column + "'" : "")
+                + ": "
+                + rs.getString("error_message")
+                + (line != null
+                    ? ": '" + (line.length() > 200 ? line.substring(0, 200) + "..." : line) + "'"
+                    : ""));
+      }
+    } catch (SQLException e) {
+      return Optional.empty();
     }
   }
 }

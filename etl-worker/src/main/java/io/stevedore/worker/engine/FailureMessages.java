@@ -27,11 +27,15 @@ final class FailureMessages {
       text = text.replace(a.getKey(), a.getValue());
     }
     text = text.replaceAll("(?m)^\\s*(java\\.[\\w.]+Exception|org\\.duckdb\\.[\\w.]+): ", "");
-    // DuckDB appends generic advice ("Possible Solution: ..."); the rest says what and where.
+    // DuckDB appends generic advice and the statement it ran (with the scratch paths); the rest
+    // says what and where.
     int advice = text.indexOf("\nPossible fixes:");
     if (advice > 0) {
       text = text.substring(0, advice);
     }
+    text = text.replaceAll("(?m)^LINE \\d+:.*$", "");
+    text = text.replaceAll("(?m)^\\s*\\^+\\s*$", "");
+    text = text.replaceAll("(?m)^Try setting '.*$", "");
     text = text.replaceAll("\\n\\s*\\n+", "\n").strip();
     return text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH) + " ..." : text;
   }

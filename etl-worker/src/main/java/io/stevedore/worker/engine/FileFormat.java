@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * How DuckDB reads local files of each format. CSV has a header line; JSON is newline-delimited or
- * an array (DuckDB tells them apart); gzip ({@code .gz}) is recognised by the file name. Several
- * files are combined by column name. Explicit column types are applied while reading CSV (so that
- * {@code 01001} stays text) and as casts otherwise.
+ * How DuckDB reads local files of each format. CSV has a header line, commas between fields and
+ * {@code "} quotes (the rest is inferred), and a row with more or fewer fields fails the read; JSON
+ * is newline-delimited or an array (DuckDB tells them apart); gzip ({@code .gz}) is recognised by
+ * the file name. Several files are combined by column name. Explicit column types are applied while
+ * reading CSV (so that {@code 01001} stays text) and as casts otherwise.
  */
 public enum FileFormat {
   PARQUET,
@@ -33,6 +34,18 @@ public enum FileFormat {
 
   /** A relation (a parenthesized table function call) that reads {@code files}. */
   public String relation(List<Path> files, Map<String, String> columns) {
+    return relation(files, columns, "");
+  }
+
+  /**
+   * A CSV relation that sets rows it cannot read aside in DuckDB's {@code reject_errors} table
+   * instead of failing, to find the first bad line after a failed read.
+   */
+  public String diagnosticRelation(Path file, Map<String, String> columns) {
+    return relation(List.of(file), columns, ", store_rejects = true");
+  }
+
+  private String relation(List<Path> files, Map<String, String> columns, String options) {
     String list = Sql.list(files.stream().map(Path::toString).toList());
     return switch (this) {
       case PARQUET -> ColumnTypes.cast("read_parquet(" + list + ", union_by_name = true)", columns);
@@ -42,7 +55,8 @@ public enum FileFormat {
       case CSV ->
           "read_csv("
               + list
-              + ", header = true, union_by_name = true"
+              + ", header = true, delim = ',', quote = '\"', escape = '\"'"
+              + (options.isEmpty() ? ", union_by_name = true" : options)
               + (columns.isEmpty()
                   ? ""
                   : ", types = "
