@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.worker.engine.StageWork;
 import io.stevedore.worker.report.StageResult;
+import io.stevedore.worker.report.TaskEventBody;
 import io.stevedore.worker.report.TaskEvents;
 import io.stevedore.worker.stage.InvalidStageException;
 import io.stevedore.worker.stage.StageContext;
@@ -82,15 +83,15 @@ class StageRunner {
             done.bytesOut(),
             (System.nanoTime() - started) / 1_000_000,
             done.schema());
+    TaskEventBody event = events.resultEvent(context, done.outputs(), result);
     try {
-      events.sendResult(context, done.outputs(), result);
+      events.sendResult(context, event);
     } catch (RuntimeException e) {
       // The output is in place at its default location, where the orchestrator also looks.
       LOG.warnf("the RESULT event was not sent: %s", e.getMessage());
     }
     try {
-      cl.getOut()
-          .println(mapper.writeValueAsString(events.resultEvent(context, done.outputs(), result)));
+      cl.getOut().println(mapper.writeValueAsString(event));
       cl.getOut().flush();
     } catch (JsonProcessingException e) {
       LOG.warnf("cannot print the result: %s", e.getOriginalMessage());

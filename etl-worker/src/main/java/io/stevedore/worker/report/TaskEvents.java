@@ -88,15 +88,15 @@ public class TaskEvents {
     return timer::shutdownNow;
   }
 
-  /** Sends the RESULT event, if this attempt reports. */
-  public void sendResult(StageContext context, Map<String, String> outputs, StageResult result) {
+  /** Sends the RESULT event ({@link #resultEvent}), if this attempt reports. */
+  public void sendResult(StageContext context, TaskEventBody resultEvent) {
     if (context.taskEventsQueueUrl() == null || context.stageRunId() == null) {
       return;
     }
     UUID id =
         UUID.nameUUIDFromBytes(
             ("stevedore-result:" + context.stageRunId()).getBytes(StandardCharsets.UTF_8));
-    send(context, resultEvent(context, outputs, result), id);
+    send(context, resultEvent, id);
   }
 
   /** The RESULT event's body (also what the worker prints on stdout). */
