@@ -24,7 +24,10 @@ public class Loader {
     this.targets = targets;
   }
 
-  /** Loads the data at {@code inputUri} (Parquet, an object or a prefix) into {@code target}. */
+  /**
+   * Loads the data at {@code inputUri} (Parquet, an object or a prefix) into {@code target}, its
+   * {@code uri} and {@code table} templates rendered.
+   */
   public StageWork load(StageContext context, String inputUri, StageSpec.Target target) {
     try (DuckDbSession session = DuckDbSession.open(config, context.stageId())) {
       long bytesIn = inputs.register(session, inputUri, INPUT_VIEW, List.of(INPUT_VIEW));
