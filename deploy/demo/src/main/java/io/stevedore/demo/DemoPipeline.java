@@ -96,7 +96,7 @@ public final class DemoPipeline {
         }
       }
       if (ENDED.contains(runStatus)) {
-        return run;
+        return awaitResults(api, key, runId, run);
       }
       if (Instant.now().isAfter(deadline)) {
         throw new IllegalStateException(
@@ -109,6 +109,36 @@ public final class DemoPipeline {
         throw new IllegalStateException("interrupted", e);
       }
     }
+  }
+
+  /**
+   * A worker's result (rows, bytes) travels apart from its exit, so the run may end before the last
+   * one was read: waits up to 5 s until every succeeded task stage shows its result.
+   */
+  private static JsonNode awaitResults(StevedoreApi api, String key, String runId, JsonNode run) {
+    Instant deadline = Instant.now().plusSeconds(5);
+    while (missingResults(run) && Instant.now().isBefore(deadline)) {
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return run;
+      }
+      run = api.run(key, runId);
+    }
+    return run;
+  }
+
+  private static boolean missingResults(JsonNode run) {
+    for (JsonNode stage : run.path("stages")) {
+      boolean validate = stage.path("reason").asText("").startsWith("validation");
+      if ("SUCCEEDED".equals(stage.path("status").asText())
+          && !validate
+          && stage.path("result").isMissingNode()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The run's timeline: each attempt's start and end after the run started, and its result. */
