@@ -1,7 +1,10 @@
 package io.stevedore.orchestrator.messaging;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.common.contract.Queues;
+import io.stevedore.common.contract.StageResult;
 import io.stevedore.common.contract.TaskEvent;
 import io.stevedore.common.messaging.IncomingMessage;
 import io.stevedore.common.messaging.QueueConsumer;
@@ -18,9 +21,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The task-events queue: Stevedore's own {@link TaskEvent}s from workers (heartbeats, state
- * changes, results with outputs) and, for anything else that is JSON, the launcher's raw events
- * (EventBridge "ECS Task State Change"). What nobody takes, or cannot be read, fails with the
- * reason: it is recorded in {@code jobs.message_failures} and ends in the dead-letter queue.
+ * changes, results with outputs and the attempt's {@link StageResult}) and, for anything else that
+ * is JSON, the launcher's raw events (EventBridge "ECS Task State Change"). What nobody takes, or
+ * cannot be read, fails with the reason: it is recorded in {@code jobs.message_failures} and ends
+ * in the dead-letter queue.
  *
  * <p>A worker may send its events with the {@code stevedore-type: task-event} attribute, or without
  * attributes (a shell script with curl): a JSON object with {@code kind} and {@code stageRunId} is
@@ -36,6 +40,7 @@ public class TaskEventConsumer implements QueueConsumer {
   private final StageOutputStore outputs;
   private final RunEngine engine;
   private final Launcher launcher;
+  private final ObjectMapper mapper;
   private final Clock clock;
 
   TaskEventConsumer(
@@ -44,12 +49,14 @@ public class TaskEventConsumer implements QueueConsumer {
       StageOutputStore outputs,
       RunEngine engine,
       Launcher launcher,
+      ObjectMapper mapper,
       Clock clock) {
     this.intents = intents;
     this.stages = stages;
     this.outputs = outputs;
     this.engine = engine;
     this.launcher = launcher;
+    this.mapper = mapper;
     this.clock = clock;
   }
 
@@ -144,10 +151,29 @@ public class TaskEventConsumer implements QueueConsumer {
           throw new IllegalArgumentException(
               "stage attempt " + event.stageRunId() + " does not exist");
         }
+        StageResult result = event.result();
+        if (result != null && !result.problems().isEmpty()) {
+          throw new IllegalArgumentException(
+              "the RESULT of stage attempt "
+                  + event.stageRunId()
+                  + " has an invalid result: "
+                  + String.join("; ", result.problems()));
+        }
         if (event.outputs() != null && !event.outputs().isEmpty()) {
           outputs.record(event.stageRunId(), event.outputs(), now);
         }
+        if (result != null) {
+          stages.recordResult(event.stageRunId(), json(result));
+        }
       }
+    }
+  }
+
+  private String json(StageResult result) {
+    try {
+      return mapper.writeValueAsString(result);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stage result could not be written as JSON", e);
     }
   }
 }
