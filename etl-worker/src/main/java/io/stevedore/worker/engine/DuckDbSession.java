@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -24,15 +23,38 @@ import java.util.stream.Stream;
 public final class DuckDbSession implements AutoCloseable {
 
   private final Path dir;
-  private final Connection connection;
+  private final WorkerConfig config;
   private final FailureMessages messages = new FailureMessages();
+  private Connection connection;
 
-  private DuckDbSession(Path dir, Connection connection) {
+  private DuckDbSession(Path dir, WorkerConfig config) {
     this.dir = dir;
-    this.connection = connection;
+    this.config = config;
   }
 
-  /** Opens a fresh database in a new scratch directory. */
+  /**
+   * Starts loading DuckDB's native library (unpacked from its jar, a few hundred milliseconds) on a
+   * daemon thread, so it overlaps the downloads; {@link #open} then finds it loaded.
+   */
+  public static void warmUp() {
+    Thread t =
+        new Thread(
+            () -> {
+              try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+                // loaded
+              } catch (SQLException | RuntimeException e) {
+                // open() reports it when it matters
+              }
+            },
+            "duckdb-warm-up");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * A fresh session in a new scratch directory. The database itself opens on first use, so inputs
+   * can be downloaded while DuckDB's library loads ({@link #warmUp}).
+   */
   public static DuckDbSession open(WorkerConfig config, String stageId) {
     Path dir;
     try {
@@ -41,6 +63,14 @@ public final class DuckDbSession implements AutoCloseable {
       dir = Files.createTempDirectory(base, "stevedore-" + stageId + "-");
     } catch (IOException e) {
       throw new StageFailedException("cannot create a work directory: " + e.getMessage(), e);
+    }
+    return new DuckDbSession(dir, config);
+  }
+
+  /** The JDBC connection to the database, opened on first use. */
+  public synchronized Connection connection() {
+    if (connection != null) {
+      return connection;
     }
     try {
       Connection c = DriverManager.getConnection("jdbc:duckdb:");
@@ -54,16 +84,11 @@ public final class DuckDbSession implements AutoCloseable {
           s.execute("SET threads = " + config.threads().get());
         }
       }
-      return new DuckDbSession(dir, c);
+      connection = c;
+      return c;
     } catch (SQLException e) {
-      deleteQuietly(dir);
       throw new StageFailedException("cannot start DuckDB: " + e.getMessage(), e);
     }
-  }
-
-  /** The JDBC connection to the database. */
-  public Connection connection() {
-    return connection;
   }
 
   /** A path inside the scratch directory. */
@@ -78,7 +103,7 @@ public final class DuckDbSession implements AutoCloseable {
 
   /** Runs a statement; a failure becomes a {@link StageFailedException} with a clean message. */
   public void execute(String what, String sql) {
-    try (Statement s = connection.createStatement()) {
+    try (Statement s = connection().createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw failure(what, e);
@@ -87,7 +112,7 @@ public final class DuckDbSession implements AutoCloseable {
 
   /** The single number a query returns. */
   public long count(String what, String sql) {
-    try (Statement s = connection.createStatement();
+    try (Statement s = connection().createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
@@ -97,13 +122,12 @@ public final class DuckDbSession implements AutoCloseable {
   }
 
   /** The columns (name, DuckDB type) of a relation or query. */
-  public List<Map<String, String>> describe(String what, String relationOrQuery) {
-    List<Map<String, String>> columns = new ArrayList<>();
-    try (Statement s = connection.createStatement();
+  public List<Column> describe(String what, String relationOrQuery) {
+    List<Column> columns = new ArrayList<>();
+    try (Statement s = connection().createStatement();
         ResultSet rs = s.executeQuery("DESCRIBE " + relationOrQuery)) {
       while (rs.next()) {
-        columns.add(
-            Map.of("name", rs.getString("column_name"), "type", rs.getString("column_type")));
+        columns.add(new Column(rs.getString("column_name"), rs.getString("column_type")));
       }
     } catch (SQLException e) {
       throw failure(what, e);
@@ -122,9 +146,11 @@ public final class DuckDbSession implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     try {
-      connection.close();
+      if (connection != null) {
+        connection.close();
+      }
     } catch (SQLException e) {
       // the process ends anyway; the directory goes below
     }

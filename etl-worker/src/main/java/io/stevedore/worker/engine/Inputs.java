@@ -70,27 +70,41 @@ public class Inputs {
     return stageId.substring(stageId.lastIndexOf('-') + 1);
   }
 
+  /** A downloaded input: where it came from and its local files. */
+  public record Downloaded(String uri, List<S3Storage.Downloaded> files) {
+    long bytes() {
+      return files.stream().mapToLong(S3Storage.Downloaded::bytes).sum();
+    }
+  }
+
   /**
-   * Downloads an input (Parquet, an object or a prefix) and creates each of {@code views} over it.
-   * Returns the bytes downloaded.
+   * Downloads an input (Parquet, an object or a prefix) into the session's directory {@code
+   * in/<dir>}.
    */
-  public long register(DuckDbSession session, String uri, String label, List<String> views) {
+  public Downloaded download(DuckDbSession session, String uri, String label, String dir) {
     S3Location location = S3Location.parse(uri, "input " + label);
-    List<S3Storage.Downloaded> files =
-        storage.download(location, session.path("in").resolve(views.get(0)));
-    long bytes = 0;
+    return new Downloaded(uri, storage.download(location, session.path("in").resolve(dir)));
+  }
+
+  /** Creates each of {@code views} over a downloaded input; returns its bytes. */
+  public long createViews(
+      DuckDbSession session, Downloaded input, String label, List<String> views) {
     List<Path> paths = new ArrayList<>();
-    for (S3Storage.Downloaded f : files) {
+    for (S3Storage.Downloaded f : input.files()) {
       session.nameFile(f.file(), f.source().toString());
       paths.add(f.file());
-      bytes += f.bytes();
     }
     String relation = FileFormat.PARQUET.relation(paths, Map.of());
     for (String view : views) {
       session.execute(
-          "cannot read input " + label + " (" + uri + ")",
+          "cannot read input " + label + " (" + input.uri() + ")",
           "CREATE VIEW " + Sql.identifier(view) + " AS SELECT * FROM " + relation);
     }
-    return bytes;
+    return input.bytes();
+  }
+
+  /** Downloads an input and creates each of {@code views} over it; returns the bytes read. */
+  public long register(DuckDbSession session, String uri, String label, List<String> views) {
+    return createViews(session, download(session, uri, label, views.get(0)), label, views);
   }
 }

@@ -35,9 +35,21 @@ public class Loader {
           session.count(
               "cannot count the rows of the input (" + inputUri + ")",
               "SELECT count(*) FROM " + Sql.identifier(INPUT_VIEW));
-      List<Map<String, String>> schema =
+      List<Column> schema =
           session.describe("cannot read the input's schema", Sql.identifier(INPUT_VIEW));
-      TargetLoader.Loaded loaded = targets.load(session.connection(), INPUT_VIEW, target, context);
+      StageSpec.Target rendered =
+          new StageSpec.Target(
+              target.kind(),
+              context.render(target.uri()),
+              context.render(target.table()),
+              target.format(),
+              target.mode(),
+              target.key(),
+              target.partitionBy(),
+              target.connection(),
+              target.createTable());
+      TargetLoader.Loaded loaded =
+          targets.load(session.connection(), INPUT_VIEW, rendered, context);
       Map<String, String> outputs =
           loaded.locations().isEmpty()
               ? Map.of()

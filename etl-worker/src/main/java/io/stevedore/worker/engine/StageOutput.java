@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Writes a stage's result: the query runs into one local Parquet file ({@value #FILE_NAME}), which
@@ -17,6 +17,8 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class StageOutput {
+
+  private static final Logger LOG = Logger.getLogger(StageOutput.class);
 
   /** The output object's name under the stage's prefix. */
   public static final String FILE_NAME = "data.parquet";
@@ -35,7 +37,7 @@ public class StageOutput {
    * @param bytes the Parquet file's size
    * @param schema the columns, {@code [{name, type}]}
    */
-  public record Written(String uri, long rows, long bytes, List<Map<String, String>> schema) {}
+  public record Written(String uri, long rows, long bytes, List<Column> schema) {}
 
   /**
    * Runs {@code query} into Parquet and publishes it at {@code output}: a prefix ({@code .../}, the
@@ -52,9 +54,10 @@ public class StageOutput {
             + ") TO "
             + Sql.literal(file.toString())
             + " (FORMAT parquet, COMPRESSION zstd)");
+    LOG.debugf("query written to %s", file);
     String read = "read_parquet(" + Sql.literal(file.toString()) + ")";
     long rows = session.count("cannot read the output back", "SELECT count(*) FROM " + read);
-    List<Map<String, String>> schema =
+    List<Column> schema =
         session.describe("cannot read the output's schema", "SELECT * FROM " + read);
     long bytes;
     try {

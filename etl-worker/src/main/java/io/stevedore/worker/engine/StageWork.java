@@ -19,7 +19,7 @@ public record StageWork(
     long rowsOut,
     long bytesIn,
     long bytesOut,
-    List<Map<String, String>> schema) {
+    List<Column> schema) {
 
   /** The name of a stage's main output, as the orchestrator and validation-service read it. */
   public static final String DATA = "data";

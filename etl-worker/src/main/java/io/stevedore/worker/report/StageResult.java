@@ -2,8 +2,8 @@ package io.stevedore.worker.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.stevedore.worker.engine.Column;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a succeeded stage attempt did, sent in its RESULT event ({@code result}) and printed as one
@@ -19,9 +19,4 @@ import java.util.Map;
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StageResult(
-    long rowsIn,
-    long rowsOut,
-    long bytesIn,
-    long bytesOut,
-    long durationMs,
-    List<Map<String, String>> schema) {}
+    long rowsIn, long rowsOut, long bytesIn, long bytesOut, long durationMs, List<Column> schema) {}
