@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.SharedData;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -262,6 +264,39 @@ class ExtractIT {
               List.of("state", "VARCHAR"),
               List.of("latitude", "DECIMAL(9,6)"),
               List.of("seen", "DATE"));
+    }
+  }
+
+  @Test
+  void extractsCsvServedOverHttpAndFailsOnAMissingOne() throws IOException {
+    Path airports = SharedData.file("airports.csv");
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/data/airports.csv",
+        exchange -> {
+          exchange.sendResponseHeaders(200, Files.size(airports));
+          try (OutputStream body = exchange.getResponseBody()) {
+            Files.copy(airports, body);
+          }
+        });
+    server.start();
+    try {
+      String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/data/";
+
+      WorkerProcess.Result r = extract(s3Source(base + "airports.csv", "csv").put("kind", "http"));
+
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+      String summary = "SELECT count(*), count(DISTINCT iata), max(city) FROM ";
+      assertThat(duckdb(summary + "read_parquet(" + path(output()) + ")"))
+          .isEqualTo(duckdb(summary + "read_csv(" + path(airports) + ")"));
+
+      WorkerProcess.Result missing =
+          extract(s3Source(base + "nothing.csv", "csv").put("kind", "http"));
+
+      assertThat(missing.exitCode()).isEqualTo(1);
+      assertThat(missing.stderr()).contains("GET " + base + "nothing.csv answered 404, not 200");
+    } finally {
+      server.stop(0);
     }
   }
 

@@ -5,6 +5,7 @@ import io.stevedore.worker.stage.InvalidStageException;
 import io.stevedore.worker.stage.StageContext;
 import io.stevedore.worker.stage.StageFailedException;
 import io.stevedore.worker.stage.StageSpec;
+import io.stevedore.worker.storage.HttpDownloads;
 import io.stevedore.worker.storage.S3Location;
 import io.stevedore.worker.storage.S3Storage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,8 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An extract: reads the source (S3 files through DuckDB's readers, or a database query) and writes
- * it as the stage's Parquet output.
+ * An extract: reads the source (S3 objects or an HTTP file through DuckDB's readers, or a database
+ * query) and writes it as the stage's Parquet output.
  */
 @ApplicationScoped
 public class Extractor {
@@ -29,10 +30,17 @@ public class Extractor {
   private final S3Storage storage;
   private final DatabaseSource database;
   private final StageOutput output;
+  private final HttpDownloads http;
 
-  Extractor(WorkerConfig config, S3Storage storage, DatabaseSource database, StageOutput output) {
+  Extractor(
+      WorkerConfig config,
+      S3Storage storage,
+      DatabaseSource database,
+      StageOutput output,
+      HttpDownloads http) {
     this.config = config;
     this.storage = storage;
+    this.http = http;
     this.database = database;
     this.output = output;
   }
@@ -43,20 +51,26 @@ public class Extractor {
     ColumnTypes.check(source.columns());
     try (DuckDbSession session = DuckDbSession.open(config, context.stageId())) {
       switch (kind) {
-        case "s3" -> {
+        case "s3", "http" -> {
           if (source.uri() == null) {
-            throw new InvalidStageException("an s3 source needs a uri");
+            throw new InvalidStageException("an " + kind + " source needs a uri");
           }
           String uri = context.render(source.uri());
           FileFormat format = FileFormat.of(source.format());
-          S3Location location = S3Location.parse(uri, "source uri");
-          List<S3Storage.Downloaded> files = storage.download(location, session.path("in"));
           List<Path> paths = new ArrayList<>();
           long bytesIn = 0;
-          for (S3Storage.Downloaded f : files) {
-            session.nameFile(f.file(), f.source().toString());
-            paths.add(f.file());
-            bytesIn += f.bytes();
+          if (kind.equals("s3")) {
+            S3Location location = S3Location.parse(uri, "source uri");
+            for (S3Storage.Downloaded f : storage.download(location, session.path("in"))) {
+              session.nameFile(f.file(), f.source().toString());
+              paths.add(f.file());
+              bytesIn += f.bytes();
+            }
+          } else {
+            Path file = http.download(uri, session.path("in"));
+            session.nameFile(file, uri);
+            paths.add(file);
+            bytesIn += fileSize(file);
           }
           String what = "cannot read " + format + " input " + uri;
           StageOutput.Written w;
@@ -95,14 +109,20 @@ public class Extractor {
           return new StageWork(
               Map.of(StageWork.DATA, w.uri()), rows, w.rows(), 0, w.bytes(), w.schema());
         }
-        case "http" ->
-            throw new StageFailedException(
-                "http sources are not supported by this build of etl-worker yet; copy the file to"
-                    + " S3 and use kind s3");
         default ->
             throw new InvalidStageException(
-                "unknown source kind '" + source.kind() + "'; the worker reads s3 and postgres");
+                "unknown source kind '"
+                    + source.kind()
+                    + "'; the worker reads s3, http and postgres");
       }
+    }
+  }
+
+  private static long fileSize(Path file) {
+    try {
+      return java.nio.file.Files.size(file);
+    } catch (java.io.IOException e) {
+      throw new StageFailedException("cannot read the download " + file + ": " + e.getMessage(), e);
     }
   }
 
