@@ -91,6 +91,38 @@ class BadInputIT {
   }
 
   @Test
+  void jsonWithTypeChangeWithinTheSampleFailsNamingTheColumn() {
+    String key = "bad/" + fx.runId + "/small-type-change.json";
+    fx.put(
+        Fixture.RAW,
+        key,
+        "{\"flight\":1,\"delay\":5}\n{\"flight\":2,\"delay\":\"late\"}\n".getBytes());
+
+    WorkerProcess.Result r = extract(key, "json");
+
+    assertThat(r.stderr())
+        .contains(
+            "cannot read json input s3://raw/"
+                + key
+                + ": column 'delay' changes type between rows (for example a number, then a"
+                + " text); give it a type in source.columns, such as delay: varchar");
+
+    ObjectNode stage = Fixture.stage("extract-bad", "extract");
+    ObjectNode source = stage.putObject("source");
+    source.put("kind", "s3");
+    source.put("uri", "s3://raw/" + key);
+    source.put("format", "json");
+    source.putObject("columns").put("delay", "varchar");
+    WorkerProcess.Result typed =
+        WorkerProcess.run(fx.stageEnv(stage, UUID.randomUUID()), "extract");
+
+    assertThat(typed.exitCode()).as(typed.stderr()).isZero();
+    Path out = fx.get(Fixture.STAGES, fx.outputPrefix("extract-bad") + "data.parquet", tmp);
+    assertThat(duckdb("SELECT flight, delay FROM read_parquet(" + path(out) + ") ORDER BY flight"))
+        .containsExactly(java.util.List.of("1", "5"), java.util.List.of("2", "late"));
+  }
+
+  @Test
   void emptyInputFailsNamingTheObject() {
     String key = "bad/" + fx.runId + "/empty.csv";
     fx.put(Fixture.RAW, key, new byte[0]);

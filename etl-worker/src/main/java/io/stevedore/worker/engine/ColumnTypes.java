@@ -40,6 +40,15 @@ public final class ColumnTypes {
    * given columns cast; the relation itself when there are none.
    */
   public static String cast(String relation, Map<String, String> columns) {
+    return cast(relation, columns, java.util.Set.of());
+  }
+
+  /**
+   * As {@link #cast(String, Map)}; the columns in {@code jsonTyped} (DuckDB's {@code JSON} type,
+   * values of mixed types) are cast from their text, so {@code "late"} becomes {@code late}.
+   */
+  public static String cast(
+      String relation, Map<String, String> columns, java.util.Set<String> jsonTyped) {
     if (columns.isEmpty()) {
       return relation;
     }
@@ -47,7 +56,9 @@ public final class ColumnTypes {
     String sep = "";
     for (Map.Entry<String, String> c : columns.entrySet()) {
       String column = Sql.identifier(c.getKey());
-      sql.append(sep).append("CAST(").append(column).append(" AS ").append(c.getValue().trim());
+      String value =
+          jsonTyped.contains(c.getKey()) ? "json_extract_string(" + column + ", '$')" : column;
+      sql.append(sep).append("CAST(").append(value).append(" AS ").append(c.getValue().trim());
       sql.append(") AS ").append(column);
       sep = ", ";
     }

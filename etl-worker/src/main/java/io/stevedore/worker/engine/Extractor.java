@@ -14,10 +14,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An extract: reads the source (S3 objects or an HTTP file through DuckDB's readers, or a database
@@ -73,14 +75,16 @@ public class Extractor {
             bytesIn += fileSize(file);
           }
           String what = "cannot read " + format + " input " + uri;
+          String relation =
+              format == FileFormat.JSON
+                  ? format.jsonRelation(
+                      paths,
+                      source.columns(),
+                      mixedJsonColumns(session, format.relation(paths, Map.of()), source, what))
+                  : format.relation(paths, source.columns());
           StageOutput.Written w;
           try {
-            w =
-                output.write(
-                    session,
-                    "SELECT * FROM " + format.relation(paths, source.columns()),
-                    target,
-                    what);
+            w = output.write(session, "SELECT * FROM " + relation, target, what);
           } catch (StageFailedException e) {
             if (format == FileFormat.CSV) {
               firstBadCsvLine(session, paths, source.columns())
@@ -116,6 +120,33 @@ public class Extractor {
                     + "'; the worker reads s3, http and postgres");
       }
     }
+  }
+
+  /**
+   * DuckDB gives a JSON column whose values have different types (a number here, a text there) the
+   * type {@code JSON}; the worker refuses it unless the source gives the column a type. Returns
+   * those columns.
+   */
+  private static Set<String> mixedJsonColumns(
+      DuckDbSession session, String relation, StageSpec.Source source, String what) {
+    Set<String> mixed = new HashSet<>();
+    for (Column c : session.describe(what, "SELECT * FROM " + relation)) {
+      if (!c.type().equals("JSON")) {
+        continue;
+      }
+      mixed.add(c.name());
+      if (!source.columns().containsKey(c.name())) {
+        throw new StageFailedException(
+            what
+                + ": column '"
+                + c.name()
+                + "' changes type between rows (for example a number, then a text); give it a"
+                + " type in source.columns, such as "
+                + c.name()
+                + ": varchar, to read it as text");
+      }
+    }
+    return mixed;
   }
 
   private static long fileSize(Path file) {

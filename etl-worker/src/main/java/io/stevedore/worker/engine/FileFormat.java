@@ -38,6 +38,20 @@ public enum FileFormat {
   }
 
   /**
+   * A JSON relation whose columns in {@code jsonTyped} (values of mixed types) are cast from their
+   * text when {@code columns} gives them a type.
+   */
+  public String jsonRelation(
+      List<Path> files, Map<String, String> columns, java.util.Set<String> jsonTyped) {
+    return ColumnTypes.cast(
+        "read_json("
+            + Sql.list(files.stream().map(Path::toString).toList())
+            + ", format = 'auto', union_by_name = true)",
+        columns,
+        jsonTyped);
+  }
+
+  /**
    * A CSV relation that sets rows it cannot read aside in DuckDB's {@code reject_errors} table
    * instead of failing, to find the first bad line after a failed read.
    */
