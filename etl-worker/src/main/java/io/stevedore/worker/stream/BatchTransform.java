@@ -84,16 +84,13 @@ final class BatchTransform implements AutoCloseable {
           columns.add(meta.getColumnName(i));
         }
       }
-      long rows;
-      try (ResultSet rs =
-          st.executeQuery(
+      long rows =
+          st.executeUpdate(
               "copy ("
                   + sql
                   + ") to "
                   + literal(output.toString())
-                  + " (format csv, header false)")) {
-        rows = rs.next() ? rs.getLong(1) : 0;
-      }
+                  + " (format csv, header false)");
       return new Result(columns, output, rows);
     } catch (SQLException e) {
       throw new StreamException(
