@@ -219,10 +219,15 @@ public class StreamCommand implements Callable<Integer> {
   /**
    * A Kinesis client from {@code stevedore.stream.kinesis.*}: {@code endpoint-override}, {@code
    * region} (default {@code AWS_REGION}, else us-east-1), {@code access-key-id} and {@code
-   * secret-access-key} (default: the SDK's default credentials chain).
+   * secret-access-key} (default: the SDK's default credentials chain), {@code cbor-enabled}
+   * (default true; false for emulators such as moto that answer JSON only).
    */
   static KinesisClient kinesisClient(Config config) {
     String prefix = "stevedore.stream.kinesis.";
+    if (!config.getOptionalValue(prefix + "cbor-enabled", Boolean.class).orElse(true)) {
+      // The SDK reads this switch from the system property only; moto answers JSON, not CBOR.
+      System.setProperty("aws.cborEnabled", "false");
+    }
     var builder = KinesisClient.builder().httpClient(UrlConnectionHttpClient.create());
     config
         .getOptionalValue(prefix + "endpoint-override", String.class)

@@ -122,7 +122,7 @@ class StreamSqsIT {
       "--stream-id",
       "it/" + name,
       "--batch-max-records",
-      "200",
+      "100",
       "--batch-max-wait",
       "1s",
       "--visibility-timeout",
@@ -146,6 +146,12 @@ class StreamSqsIT {
       kills++;
     }
 
+    try (Connection db = connect();
+        Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("select count(*) from " + table)) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("rows written before the last restart").isLessThan(RECORDS);
+    }
     // SIGTERM: stops between batches with exit 0.
     StreamWorkerProcess polite = start(null, Map.of(), args);
     Awaitility.await()

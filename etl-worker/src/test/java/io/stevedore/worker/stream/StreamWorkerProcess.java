@@ -60,6 +60,8 @@ final class StreamWorkerProcess {
       command.add("-Dstevedore.stream.kinesis.endpoint-override=" + kinesisEndpoint);
       command.add("-Dstevedore.stream.kinesis.access-key-id=test");
       command.add("-Dstevedore.stream.kinesis.secret-access-key=test");
+      // moto answers Kinesis in JSON only
+      command.add("-Dstevedore.stream.kinesis.cbor-enabled=false");
     }
     command.add("-jar");
     command.add(jar.toString());
@@ -74,8 +76,6 @@ final class StreamWorkerProcess {
     environment.put("STEVEDORE_WORKER_CONNECTIONS_WAREHOUSE_URL", PostgresResource.jdbcUrl());
     environment.put("STEVEDORE_WORKER_CONNECTIONS_WAREHOUSE_USER", PostgresResource.USER);
     environment.put("STEVEDORE_WORKER_CONNECTIONS_WAREHOUSE_PASSWORD", PostgresResource.PASSWORD);
-    // moto answers Kinesis in JSON only
-    environment.put("AWS_CBOR_DISABLED", "true");
     environment.putAll(env);
     return new StreamWorkerProcess(builder.start(), out, err);
   }
