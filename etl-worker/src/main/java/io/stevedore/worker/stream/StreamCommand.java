@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -185,6 +186,12 @@ public class StreamCommand implements Callable<Integer> {
       return 0;
     } catch (StreamException | SQLException e) {
       err.printf("etl-worker stream %s: %s%n", settings.streamId(), e.getMessage());
+      err.flush();
+      return 1;
+    } catch (SdkException e) {
+      err.printf(
+          "etl-worker stream %s: %s failed: %s%n",
+          settings.streamId(), settings.sourceKind(), BatchTransform.firstLine(e.getMessage()));
       err.flush();
       return 1;
     }

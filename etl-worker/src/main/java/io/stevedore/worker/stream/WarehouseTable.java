@@ -126,8 +126,15 @@ final class WarehouseTable {
         return n;
       }
     } catch (SQLException e) {
-      throw new StreamException(
-          mode + " into '" + table + "' failed: " + BatchTransform.firstLine(e.getMessage()), e);
+      String message = BatchTransform.firstLine(e.getMessage());
+      if (message.contains("no unique or exclusion constraint")) {
+        message +=
+            "; merge needs a primary key or unique index on ("
+                + String.join(", ", key)
+                + ") of "
+                + table;
+      }
+      throw new StreamException(mode + " into '" + table + "' failed: " + message, e);
     }
   }
 
