@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -155,6 +156,9 @@ final class KinesisStreamSource implements StreamSource {
           continue;
         }
         GetRecordsResponse response = getRecords(shard, maxRecords - records.size());
+        if (response == null) {
+          continue;
+        }
         for (Record r : response.records()) {
           records.add(
               new StreamRecord(
@@ -168,10 +172,14 @@ final class KinesisStreamSource implements StreamSource {
         shard.iterator = response.nextShardIterator();
         shard.closed = shard.iterator == null;
       }
+      long left = deadline - clock.millis();
       if (shards.values().stream().allMatch(s -> s.closed)) {
+        // every shard is closed and read to its end: nothing more will come
+        if (records.isEmpty() && left > 0) {
+          SqsStreamSource.sleepQuietly(left);
+        }
         break;
       }
-      long left = deadline - clock.millis();
       if (left <= 0) {
         break;
       }
@@ -185,10 +193,13 @@ final class KinesisStreamSource implements StreamSource {
     return new Batch(records, lag, null);
   }
 
+  /** The shard's next records, or null when the shard's read throughput is exceeded for now. */
   private GetRecordsResponse getRecords(ShardState shard, int limit) {
     try {
       return kinesis.getRecords(
           b -> b.shardIterator(shard.iterator).limit(Math.min(10_000, limit)));
+    } catch (ProvisionedThroughputExceededException e) {
+      return null;
     } catch (ExpiredIteratorException e) {
       shard.iterator = iteratorAfter(shard.shardId, shard.read);
       return kinesis.getRecords(
