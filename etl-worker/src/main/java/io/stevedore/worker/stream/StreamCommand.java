@@ -279,6 +279,12 @@ public class StreamCommand implements Callable<Integer> {
       throw new ParameterException(
           cl, "stream mode needs a source: --source sqs://<queue> or kinesis://<stream>");
     }
+    if (source == null
+        && specSource.kind() != null
+        && !uri.contains("://")
+        && ("sqs".equals(specSource.kind()) || "kinesis".equals(specSource.kind()))) {
+      uri = specSource.kind() + "://" + uri.strip(); // {kind: sqs, uri: orders}
+    }
     Matcher m = Pattern.compile("^(sqs|kinesis)://(.+)$").matcher(uri.strip());
     if (!m.matches()) {
       throw new ParameterException(

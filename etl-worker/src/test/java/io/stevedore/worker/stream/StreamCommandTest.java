@@ -50,6 +50,22 @@ class StreamCommandTest {
   }
 
   @Test
+  void takesTheSchemeFromTheSpecsSourceKindWhenTheUriHasNone() {
+    var s =
+        resolve(
+            Map.of(
+                "STEVEDORE_STAGE_SPEC",
+                SPEC.replace("\"kinesis://clicks\"", "\"clicks\"")
+                    .replace("\"kind\":\"kinesis\"", "\"kind\":\"sqs\""),
+                "STEVEDORE_PIPELINE",
+                "shop"));
+
+    assertThat(s.sourceKind()).isEqualTo("sqs");
+    assertThat(s.sourceName()).isEqualTo("clicks");
+    assertThat(s.streamId()).isEqualTo("shop/orders-stream");
+  }
+
+  @Test
   void optionsWinOverTheSpec() {
     var s =
         resolve(
