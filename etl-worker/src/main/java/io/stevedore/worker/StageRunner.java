@@ -2,7 +2,6 @@ package io.stevedore.worker;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stevedore.worker.engine.DuckDbSession;
 import io.stevedore.worker.engine.StageWork;
 import io.stevedore.worker.report.StageResult;
 import io.stevedore.worker.report.TaskEventBody;
@@ -48,7 +47,6 @@ class StageRunner {
   int run(CommandLine cl, String type, StageOptions options, Work work) {
     PrintWriter err = cl.getErr();
     long started = System.nanoTime();
-    DuckDbSession.warmUp();
     StageContext context;
     try {
       context =

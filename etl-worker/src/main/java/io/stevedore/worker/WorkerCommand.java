@@ -1,6 +1,7 @@
 package io.stevedore.worker;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
+import io.stevedore.worker.stream.StreamCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
       ExtractCommand.class,
       TransformCommand.class,
       LoadCommand.class,
-      ValidateCommand.class
+      ValidateCommand.class,
+      StreamCommand.class
     },
     footer = {
       "",

@@ -20,7 +20,7 @@ class WorkerCommandTest {
   void printsUsageListingEverySubcommandWhenGivenNoArguments(LaunchResult result) {
     assertThat(result.getOutput())
         .contains("Usage: etl-worker")
-        .contains("extract", "transform", "load", "validate");
+        .contains("extract", "transform", "load", "validate", "stream");
   }
 
   @Test

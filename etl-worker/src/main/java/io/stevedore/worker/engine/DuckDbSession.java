@@ -36,7 +36,7 @@ public final class DuckDbSession implements AutoCloseable {
    * Starts loading DuckDB's native library (unpacked from its jar, a few hundred milliseconds) on a
    * daemon thread, so it overlaps the downloads; {@link #open} then finds it loaded.
    */
-  public static void warmUp() {
+  static void warmUp() {
     Thread t =
         new Thread(
             () -> {
@@ -52,8 +52,8 @@ public final class DuckDbSession implements AutoCloseable {
   }
 
   /**
-   * A fresh session in a new scratch directory. The database itself opens on first use, so inputs
-   * can be downloaded while DuckDB's library loads ({@link #warmUp}).
+   * A fresh session in a new scratch directory. DuckDB's library starts loading now ({@link
+   * #warmUp}) and the database opens on first use, so inputs download while the library loads.
    */
   public static DuckDbSession open(WorkerConfig config, String stageId) {
     Path dir;
@@ -64,6 +64,7 @@ public final class DuckDbSession implements AutoCloseable {
     } catch (IOException e) {
       throw new StageFailedException("cannot create a work directory: " + e.getMessage(), e);
     }
+    warmUp();
     return new DuckDbSession(dir, config);
   }
 
