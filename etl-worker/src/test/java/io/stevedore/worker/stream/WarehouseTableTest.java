@@ -23,6 +23,14 @@ class WarehouseTableTest {
   Connection db;
   String table;
 
+  @org.junit.jupiter.api.BeforeAll
+  static void registerDrivers() throws ClassNotFoundException {
+    // Quarkus tests earlier in this JVM may have initialised DriverManager with their own class
+    // loader's drivers; load this class loader's so DriverManager offers them here too.
+    Class.forName("org.postgresql.Driver");
+    Class.forName("org.duckdb.DuckDBDriver");
+  }
+
   @BeforeEach
   void connect() throws SQLException {
     db =
