@@ -1,0 +1,323 @@
+package io.stevedore.worker.load;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+
+/**
+ * Loads a DuckDB relation into a Postgres table in one transaction: DuckDB writes the rows as CSV
+ * to a temporary file, which {@code COPY ... FROM STDIN} sends to the target (append, overwrite) or
+ * to a temporary table that {@code INSERT ... ON CONFLICT (key) DO UPDATE} merges into the target.
+ * The target's columns are checked against the input's before anything is written.
+ */
+final class PostgresLoader {
+
+  private static final Logger LOG = Logger.getLogger(PostgresLoader.class);
+  private static final String MERGE_TABLE = "stevedore_merge_input";
+
+  /** A column of the target table. */
+  private record TargetColumn(
+      String name, String typeName, String displayType, boolean notNull, boolean hasDefault) {}
+
+  LoadOutcome load(
+      Connection duckdb,
+      String relation,
+      LoadTarget target,
+      LoadIdentity id,
+      Connection pg,
+      String location)
+      throws SQLException, IOException {
+    List<InputColumn> input = InputColumn.of(duckdb, relation);
+    TableName table = TableName.parse(target.table());
+    if (target.mode() == LoadTarget.Mode.MERGE) {
+      if (target.key().isEmpty()) {
+        throw new LoadException("a merge into " + table + " needs the key columns");
+      }
+      InputColumn.requireAll(input, target.key(), "key");
+      KeyCheck.requireOneRowPerKey(duckdb, relation, target.key());
+    }
+    LoadLedger ledger = new LoadLedger(table);
+    pg.setAutoCommit(false);
+    try {
+      ledger.ensure(pg);
+      OptionalLong committed = ledger.committedRows(pg, id);
+      if (target.mode() == LoadTarget.Mode.APPEND && committed.isPresent()) {
+        pg.rollback();
+        return alreadyLoaded(table, id, committed.getAsLong(), location);
+      }
+      Map<String, TargetColumn> existing = targetColumns(pg, table);
+      if (existing.isEmpty()) {
+        if (!target.createTable()) {
+          throw new LoadException(
+              "table "
+                  + table
+                  + " does not exist in connection '"
+                  + target.connectionName()
+                  + "'; create it, or ask the load to create it (createTable)");
+        }
+        createTable(pg, table, input, target.key());
+      } else {
+        checkColumns(table, input, existing);
+        if (target.mode() == LoadTarget.Mode.MERGE) {
+          requireUniqueKey(pg, table, target.key());
+        }
+      }
+      Path csv = Files.createTempFile("stevedore-load-", ".csv");
+      try {
+        exportCsv(duckdb, relation, input, csv);
+        long bytes = Files.size(csv);
+        long rows = write(pg, table, input, target, csv);
+        ledger.record(pg, id, target.mode(), rows);
+        pg.commit();
+        LOG.infof(
+            "loaded %d rows into %s (%s, %d bytes of CSV)", rows, table, target.mode(), bytes);
+        return new LoadOutcome(rows, bytes, List.of(location));
+      } finally {
+        Files.deleteIfExists(csv);
+      }
+    } catch (LoadLedger.AlreadyLoaded e) {
+      pg.rollback();
+      return alreadyLoaded(table, id, ledger.committedRows(pg, id).orElse(0), location);
+    } catch (RuntimeException | SQLException | IOException e) {
+      pg.rollback();
+      throw e;
+    }
+  }
+
+  private static LoadOutcome alreadyLoaded(
+      TableName table, LoadIdentity id, long rows, String location) {
+    LOG.infof(
+        "run %s stage %s already appended %d rows to %s; this attempt writes nothing",
+        id.runId(), id.stageId(), rows, table);
+    return new LoadOutcome(rows, 0, List.of(location));
+  }
+
+  /** The target's columns by name, in table order; empty when the table does not exist. */
+  private static Map<String, TargetColumn> targetColumns(Connection pg, TableName table)
+      throws SQLException {
+    Map<String, TargetColumn> columns = new LinkedHashMap<>();
+    try (PreparedStatement exists = pg.prepareStatement("SELECT to_regclass(?)")) {
+      exists.setString(1, table.quoted());
+      try (ResultSet rs = exists.executeQuery()) {
+        if (!rs.next() || rs.getString(1) == null) {
+          return columns;
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        pg.prepareStatement(
+            "SELECT a.attname, t.typname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+                + " a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> ''"
+                + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                + " WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped"
+                + " ORDER BY a.attnum")) {
+      ps.setString(1, table.quoted());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          columns.put(
+              rs.getString(1),
+              new TargetColumn(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getBoolean(4),
+                  rs.getBoolean(5)));
+        }
+      }
+    }
+    return columns;
+  }
+
+  /** Fails, naming every column and both types, when the input does not fit the table. */
+  private static void checkColumns(
+      TableName table, List<InputColumn> input, Map<String, TargetColumn> existing) {
+    List<String> problems = new ArrayList<>();
+    for (InputColumn column : input) {
+      TargetColumn t = existing.get(column.name());
+      if (t == null) {
+        problems.add(
+            "column '"
+                + column.name()
+                + "' is "
+                + column.duckType()
+                + " in the input but missing from the table");
+      } else if (!PostgresTypes.accepts(t.typeName(), column)) {
+        problems.add(
+            "column '"
+                + column.name()
+                + "' is "
+                + column.duckType()
+                + " in the input but "
+                + t.displayType()
+                + " in the table");
+      }
+    }
+    Set<String> inputNames = input.stream().map(InputColumn::name).collect(Collectors.toSet());
+    for (TargetColumn t : existing.values()) {
+      if (t.notNull() && !t.hasDefault() && !inputNames.contains(t.name())) {
+        problems.add(
+            "column '"
+                + t.name()
+                + "' is "
+                + t.displayType()
+                + " NOT NULL without a default in the table but missing from the input");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new LoadException(
+          "the input does not fit table " + table + ": " + String.join("; ", problems));
+    }
+  }
+
+  private static void createTable(
+      Connection pg, TableName table, List<InputColumn> input, List<String> key)
+      throws SQLException {
+    StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(table.quoted()).append(" (");
+    for (int i = 0; i < input.size(); i++) {
+      InputColumn c = input.get(i);
+      ddl.append(i == 0 ? "" : ", ")
+          .append(c.quotedName())
+          .append(' ')
+          .append(PostgresTypes.createType(c));
+    }
+    if (!key.isEmpty()) {
+      ddl.append(", PRIMARY KEY (").append(quotedList(key)).append(')');
+    }
+    ddl.append(')');
+    try (Statement s = pg.createStatement()) {
+      if (table.schema() != null) {
+        s.execute("CREATE SCHEMA IF NOT EXISTS " + TableName.quote(table.schema()));
+      }
+      s.execute(ddl.toString());
+    }
+    LOG.infof("created table %s", table);
+  }
+
+  /** A merge needs a unique index (or primary key) on exactly the key columns. */
+  private static void requireUniqueKey(Connection pg, TableName table, List<String> key)
+      throws SQLException {
+    try (PreparedStatement ps =
+        pg.prepareStatement(
+            "SELECT ARRAY(SELECT a.attname::text FROM unnest(i.indkey) k"
+                + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k)"
+                + " FROM pg_index i WHERE i.indrelid = ?::regclass AND i.indisunique"
+                + " AND i.indexprs IS NULL AND i.indpred IS NULL")) {
+      ps.setString(1, table.quoted());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Array columns = rs.getArray(1);
+          Set<String> names = new HashSet<>(List.of((String[]) columns.getArray()));
+          if (names.equals(new HashSet<>(key))) {
+            return;
+          }
+        }
+      }
+    }
+    throw new LoadException(
+        "a merge into "
+            + table
+            + " on key "
+            + key
+            + " needs a primary key or unique index on exactly those columns; add one (or let"
+            + " the load create the table)");
+  }
+
+  private static void exportCsv(
+      Connection duckdb, String relation, List<InputColumn> input, Path csv) throws SQLException {
+    String select =
+        input.stream()
+            .map(c -> PostgresTypes.csvExpression(c) + " AS " + c.quotedName())
+            .collect(Collectors.joining(", "));
+    try (Statement s = duckdb.createStatement()) {
+      s.execute(
+          "COPY (SELECT "
+              + select
+              + " FROM "
+              + TableName.quote(relation)
+              + ") TO '"
+              + csv.toString().replace("'", "''")
+              + "' (FORMAT csv, HEADER false)");
+    }
+  }
+
+  private static long write(
+      Connection pg, TableName table, List<InputColumn> input, LoadTarget target, Path csv)
+      throws SQLException, IOException {
+    String columns = quotedList(input.stream().map(InputColumn::name).toList());
+    try (Statement s = pg.createStatement()) {
+      switch (target.mode()) {
+        case APPEND -> {
+          return copy(pg, table.quoted(), columns, csv);
+        }
+        case OVERWRITE -> {
+          // DELETE, not TRUNCATE: readers keep seeing the old rows until the commit.
+          s.executeUpdate("DELETE FROM " + table.quoted());
+          return copy(pg, table.quoted(), columns, csv);
+        }
+        case MERGE -> {
+          s.execute(
+              "CREATE TEMPORARY TABLE "
+                  + MERGE_TABLE
+                  + " ON COMMIT DROP AS SELECT "
+                  + columns
+                  + " FROM "
+                  + table.quoted()
+                  + " WITH NO DATA");
+          long rows = copy(pg, MERGE_TABLE, columns, csv);
+          List<String> updates =
+              input.stream()
+                  .map(InputColumn::name)
+                  .filter(n -> !target.key().contains(n))
+                  .map(n -> TableName.quote(n) + " = EXCLUDED." + TableName.quote(n))
+                  .toList();
+          s.executeUpdate(
+              "INSERT INTO "
+                  + table.quoted()
+                  + " ("
+                  + columns
+                  + ") SELECT "
+                  + columns
+                  + " FROM "
+                  + MERGE_TABLE
+                  + " ON CONFLICT ("
+                  + quotedList(target.key())
+                  + ") DO "
+                  + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", updates)));
+          return rows;
+        }
+        default -> throw new IllegalStateException("unknown mode " + target.mode());
+      }
+    }
+  }
+
+  private static long copy(Connection pg, String table, String columns, Path csv)
+      throws SQLException, IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(csv), 1 << 16)) {
+      return pg.unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyIn("COPY " + table + " (" + columns + ") FROM STDIN (FORMAT csv)", in, 1 << 16);
+    }
+  }
+
+  private static String quotedList(List<String> names) {
+    return names.stream().map(TableName::quote).collect(Collectors.joining(", "));
+  }
+}
