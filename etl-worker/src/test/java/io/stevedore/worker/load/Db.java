@@ -1,0 +1,70 @@
+package io.stevedore.worker.load;
+
+import io.stevedore.testing.PostgresResource;
+import io.stevedore.testing.SharedData;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Small helpers of the load tests: DuckDB inputs over the shared data, and Postgres queries. */
+final class Db {
+
+  private Db() {}
+
+  static Connection duckdb() throws SQLException {
+    return DriverManager.getConnection("jdbc:duckdb:");
+  }
+
+  static Connection postgres() throws SQLException {
+    return DriverManager.getConnection(
+        PostgresResource.jdbcUrl(), PostgresResource.USER, PostgresResource.PASSWORD);
+  }
+
+  static String flights() {
+    return SharedData.file("flights-3m.parquet").toString();
+  }
+
+  static String airports() {
+    return SharedData.file("airports.csv").toString();
+  }
+
+  static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  static long count(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Every row of a query, each as its columns' text joined by '|', in the query's order. */
+  static List<String> rows(Connection c, String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+          b.append(i == 1 ? "" : "|").append(rs.getString(i));
+        }
+        rows.add(b.toString());
+      }
+    }
+    return rows;
+  }
+
+  static LoadIdentity identity(UUID run, String stage, int attempt) {
+    return new LoadIdentity(run, stage, UUID.nameUUIDFromBytes((run + stage).getBytes()), attempt);
+  }
+}
