@@ -57,12 +57,6 @@ final class JdbcLoader {
     LoadLedger ledger = new LoadLedger(table);
     db.setAutoCommit(false);
     try {
-      ledger.ensure(db);
-      OptionalLong committed = ledger.committedRows(db, id);
-      if (target.mode() == LoadTarget.Mode.APPEND && committed.isPresent()) {
-        db.rollback();
-        return new LoadOutcome(committed.getAsLong(), 0, List.of(location));
-      }
       Map<String, String> existing = targetColumns(db, table);
       if (existing.isEmpty()) {
         if (!target.createTable()) {
@@ -76,6 +70,12 @@ final class JdbcLoader {
         createTable(db, table, input);
       } else {
         checkColumns(table, input, existing);
+      }
+      ledger.ensure(db);
+      OptionalLong committed = ledger.committedRows(db, id);
+      if (target.mode() == LoadTarget.Mode.APPEND && committed.isPresent()) {
+        db.rollback();
+        return new LoadOutcome(committed.getAsLong(), 0, List.of(location));
       }
       if (target.mode() == LoadTarget.Mode.OVERWRITE) {
         try (Statement s = db.createStatement()) {

@@ -83,7 +83,9 @@ final class LoadLedger {
       ps.setLong(7, rows);
       ps.executeUpdate();
     } catch (SQLException e) {
-      if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+      if (e instanceof java.sql.SQLIntegrityConstraintViolationException
+          || (e.getSQLState() != null && e.getSQLState().startsWith("23"))
+          || String.valueOf(e.getMessage()).contains("Duplicate key")) {
         throw new AlreadyLoaded(e);
       }
       throw e;

@@ -57,12 +57,6 @@ final class PostgresLoader {
     LoadLedger ledger = new LoadLedger(table);
     pg.setAutoCommit(false);
     try {
-      ledger.ensure(pg);
-      OptionalLong committed = ledger.committedRows(pg, id);
-      if (target.mode() == LoadTarget.Mode.APPEND && committed.isPresent()) {
-        pg.rollback();
-        return alreadyLoaded(table, id, committed.getAsLong(), location);
-      }
       Map<String, TargetColumn> existing = targetColumns(pg, table);
       if (existing.isEmpty()) {
         if (!target.createTable()) {
@@ -79,6 +73,12 @@ final class PostgresLoader {
         if (target.mode() == LoadTarget.Mode.MERGE) {
           requireUniqueKey(pg, table, target.key());
         }
+      }
+      ledger.ensure(pg);
+      OptionalLong committed = ledger.committedRows(pg, id);
+      if (target.mode() == LoadTarget.Mode.APPEND && committed.isPresent()) {
+        pg.rollback();
+        return alreadyLoaded(table, id, committed.getAsLong(), location);
       }
       Path csv = Files.createTempFile("stevedore-load-", ".csv");
       try {

@@ -31,6 +31,7 @@ class PostgresLoadTest {
   static void freshSchema() throws Exception {
     try (Connection pg = Db.postgres()) {
       Db.execute(pg, "DROP SCHEMA IF EXISTS pgload CASCADE");
+      Db.execute(pg, "DROP SCHEMA IF EXISTS pgload_created CASCADE");
       Db.execute(pg, "CREATE SCHEMA pgload");
     }
   }
@@ -302,7 +303,7 @@ class PostgresLoadTest {
     loads.load(
         duck,
         "typed",
-        table("pgload.typed", LoadTarget.Mode.APPEND, null),
+        table("pgload_created.typed", LoadTarget.Mode.APPEND, null),
         Db.identity(UUID.randomUUID(), "l", 1));
 
     assertThat(
@@ -310,7 +311,7 @@ class PostgresLoadTest {
                 pg,
                 "SELECT id, flag, amount, day, ts, tstz AT TIME ZONE 'UTC', quoted, empty = '',"
                     + " nothing IS NULL, lines, bytes, list, struct, uuid, span, dbl, flt, tiny,"
-                    + " huge FROM pgload.typed"))
+                    + " huge FROM pgload_created.typed"))
         .containsExactly(
             String.join(
                 "|",
@@ -337,7 +338,7 @@ class PostgresLoadTest {
             Db.rows(
                 pg,
                 "SELECT string_agg(format_type(atttypid, atttypmod), ',' ORDER BY attnum)"
-                    + " FROM pg_attribute WHERE attrelid = 'pgload.typed'::regclass AND attnum > 0"))
+                    + " FROM pg_attribute WHERE attrelid = 'pgload_created.typed'::regclass AND attnum > 0"))
         .containsExactly(
             "integer,boolean,numeric(10,2),date,timestamp without time zone,timestamp with time"
                 + " zone,text,text,text,text,bytea,jsonb,jsonb,uuid,interval,double"
