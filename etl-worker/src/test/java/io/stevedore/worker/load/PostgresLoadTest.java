@@ -199,6 +199,41 @@ class PostgresLoadTest {
   }
 
   @Test
+  void mergeIntoAnEmptyTableOfTheUserThenAgainKeepsOneRowPerKey() throws Exception {
+    Db.execute(
+        pg,
+        "CREATE TABLE pgload.airports_by_user (iata text PRIMARY KEY, name text, city text,"
+            + " state text, country text, latitude double precision, longitude double precision,"
+            + " loaded_at timestamptz NOT NULL DEFAULT now())");
+    Db.execute(
+        duck,
+        "CREATE VIEW renamed AS SELECT * REPLACE ('Airport ' || iata AS name) FROM airports"
+            + " WHERE state = 'WA'");
+    LoadTarget merge =
+        new LoadTarget(
+            LoadTarget.Kind.POSTGRES,
+            "pgload.airports_by_user",
+            null,
+            LoadTarget.Mode.MERGE,
+            List.of("iata"),
+            null,
+            false,
+            null);
+
+    loads.load(duck, "airports", merge, Db.identity(UUID.randomUUID(), "load", 1));
+    loads.load(duck, "renamed", merge, Db.identity(UUID.randomUUID(), "load", 1));
+
+    String figures = "SELECT iata, name, state FROM ";
+    assertThat(Db.rows(pg, figures + "pgload.airports_by_user ORDER BY iata"))
+        .isEqualTo(
+            Db.rows(
+                duck,
+                figures
+                    + "(FROM airports WHERE state IS DISTINCT FROM 'WA' UNION ALL FROM renamed)"
+                    + " ORDER BY iata"));
+  }
+
+  @Test
   void schemaMismatchNamesTheColumnAndBothTypesAndWritesNothing() throws Exception {
     Db.execute(
         pg,
