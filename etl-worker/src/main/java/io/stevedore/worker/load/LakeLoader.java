@@ -93,7 +93,7 @@ final class LakeLoader {
           RequestBody.fromBytes(LakeManifests.write(manifest)));
       LOG.infof(
           "published %d rows in %d files at %s", rows, files.size(), location.uri(manifestKey));
-      cleanUp(location, manifestKey, manifest, stem, target.mode());
+      cleanUp(location, manifestKey, manifest, stem);
       return outcome(location, manifestKey, manifest);
     } finally {
       deleteRecursively(dir);
@@ -166,30 +166,33 @@ final class LakeLoader {
   }
 
   /**
-   * After the commit: deletes what readers no longer need. A failure here is logged, not thrown:
-   * the load is published, and the next load of the same run and stage (or an overwrite) retries
-   * the clean-up.
+   * After the commit: deletes what readers no longer need: the files of earlier attempts of this
+   * run and stage that the manifest does not list, and (overwrite) the replaced manifests and their
+   * files. Objects no manifest knows (another load's, not yet published) are left alone. A failure
+   * here is logged, not thrown: the load is published, and the next load of the same run and stage
+   * (or an overwrite) retries the clean-up.
    */
   private void cleanUp(
-      S3Location location,
-      String manifestKey,
-      LakeManifest manifest,
-      String stem,
-      LoadTarget.Mode mode) {
+      S3Location location, String manifestKey, LakeManifest manifest, String stem) {
     try {
       Set<String> keep = new HashSet<>();
       keep.add(manifestKey);
       manifest.files().forEach(f -> keep.add(f.key()));
-      List<String> stale = new ArrayList<>();
-      for (String key : keys(location.bucket(), location.prefix())) {
-        if (keep.contains(key)) {
-          continue;
+      Set<String> candidates = new HashSet<>();
+      for (String replaced : manifest.replaces()) {
+        LakeManifest old = LakeManifests.read(s3, location.bucket(), replaced);
+        if (old != null) {
+          old.files().forEach(f -> candidates.add(f.key()));
         }
-        String name = key.substring(key.lastIndexOf('/') + 1);
-        if (mode == LoadTarget.Mode.OVERWRITE || name.startsWith(stem)) {
-          stale.add(key);
+        candidates.add(replaced);
+      }
+      for (String key : keys(location.bucket(), location.prefix())) {
+        if (key.substring(key.lastIndexOf('/') + 1).startsWith(stem)) {
+          candidates.add(key);
         }
       }
+      candidates.removeAll(keep);
+      List<String> stale = candidates.stream().sorted().toList();
       for (int i = 0; i < stale.size(); i += 1000) {
         List<ObjectIdentifier> batch =
             stale.subList(i, Math.min(stale.size(), i + 1000)).stream()

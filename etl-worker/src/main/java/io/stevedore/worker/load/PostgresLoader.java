@@ -1,10 +1,6 @@
 package io.stevedore.worker.load;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,8 +56,10 @@ final class PostgresLoader {
     }
     LoadLedger ledger = new LoadLedger(table);
     try (Statement s = pg.createStatement()) {
-      // a merge's temporary table stays in memory up to this size (the default is 8 MB)
+      // a merge's temporary table stays in memory up to this size (the default is 8 MB), and a
+      // created table's primary key is sorted in memory up to this one (the default is 64 MB)
       s.execute("SET temp_buffers = '256MB'");
+      s.execute("SET maintenance_work_mem = '256MB'");
     }
     pg.setAutoCommit(false);
     try {
@@ -89,29 +87,22 @@ final class PostgresLoader {
         pg.rollback();
         return alreadyLoaded(table, id, committed.getAsLong(), location);
       }
-      Path csv = Files.createTempFile("stevedore-load-", ".csv");
-      try {
-        long start = System.nanoTime();
-        exportCsv(duckdb, relation, input, csv);
-        long exported = System.nanoTime();
-        long bytes = Files.size(csv);
+      long start = System.nanoTime();
+      try (CsvExport csv = CsvExport.start(duckdb, csvSelect(relation, input))) {
         long rows = write(pg, table, input, existing, target, created, csv);
         ledger.record(pg, id, target.mode(), rows);
         long written = System.nanoTime();
         pg.commit();
-        long commitEnd = System.nanoTime();
+        long end = System.nanoTime();
         LOG.infof(
-            "loaded %d rows into %s (%s, %d bytes of CSV): export %d ms, write %d ms, commit %d ms",
+            "loaded %d rows into %s (%s, %d bytes of CSV) in %d ms, of which commit %d ms",
             rows,
             table,
             target.mode(),
-            bytes,
-            (exported - start) / 1_000_000,
-            (written - exported) / 1_000_000,
-            (commitEnd - written) / 1_000_000);
-        return new LoadOutcome(rows, bytes, List.of(location));
-      } finally {
-        Files.deleteIfExists(csv);
+            csv.bytes(),
+            (end - start) / 1_000_000,
+            (end - written) / 1_000_000);
+        return new LoadOutcome(rows, csv.bytes(), List.of(location));
       }
     } catch (LoadLedger.AlreadyLoaded e) {
       pg.rollback();
@@ -257,22 +248,14 @@ final class PostgresLoader {
             + " the load create the table)");
   }
 
-  private static void exportCsv(
-      Connection duckdb, String relation, List<InputColumn> input, Path csv) throws SQLException {
-    String select =
-        input.stream()
+  /** The DuckDB query whose CSV {@code COPY} reads. */
+  private static String csvSelect(String relation, List<InputColumn> input) {
+    return "SELECT "
+        + input.stream()
             .map(c -> PostgresTypes.csvExpression(c) + " AS " + c.quotedName())
-            .collect(Collectors.joining(", "));
-    try (Statement s = duckdb.createStatement()) {
-      s.execute(
-          "COPY (SELECT "
-              + select
-              + " FROM "
-              + TableName.quote(relation)
-              + ") TO '"
-              + csv.toString().replace("'", "''")
-              + "' (FORMAT csv, HEADER false)");
-    }
+            .collect(Collectors.joining(", "))
+        + " FROM "
+        + TableName.quote(relation);
   }
 
   /**
@@ -289,7 +272,7 @@ final class PostgresLoader {
       Map<String, TargetColumn> existing,
       LoadTarget target,
       boolean created,
-      Path csv)
+      CsvExport csv)
       throws SQLException, IOException {
     String columns = quotedList(input.stream().map(InputColumn::name).toList());
     try (Statement s = pg.createStatement()) {
@@ -379,13 +362,14 @@ final class PostgresLoader {
     }
   }
 
-  private static long copy(Connection pg, String table, String columns, Path csv)
+  private static long copy(Connection pg, String table, String columns, CsvExport csv)
       throws SQLException, IOException {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(csv), 1 << 16)) {
-      return pg.unwrap(PGConnection.class)
-          .getCopyAPI()
-          .copyIn("COPY " + table + " (" + columns + ") FROM STDIN (FORMAT csv)", in, 1 << 16);
-    }
+    return csv.feed(
+        in ->
+            pg.unwrap(PGConnection.class)
+                .getCopyAPI()
+                .copyIn(
+                    "COPY " + table + " (" + columns + ") FROM STDIN (FORMAT csv)", in, 1 << 16));
   }
 
   private static String quotedList(List<String> names) {

@@ -2,12 +2,14 @@ package io.stevedore.worker.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stevedore.testing.S3Resource;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -231,6 +233,55 @@ class PostgresLoadTest {
                 figures
                     + "(FROM airports WHERE state IS DISTINCT FROM 'WA' UNION ALL FROM renamed)"
                     + " ORDER BY iata"));
+  }
+
+  @Test
+  void failureOfDuckDbMidExportFailsTheLoadAndWritesNothing() throws Exception {
+    Db.execute(
+        duck,
+        "CREATE VIEW breaks AS SELECT * REPLACE (CASE WHEN distance > 2000"
+            + " THEN error('no distance over 2000 allowed, got ' || distance) ELSE distance END"
+            + " AS distance) FROM flights");
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(60),
+        () ->
+            assertThatThrownBy(
+                    () ->
+                        loads.load(
+                            duck,
+                            "breaks",
+                            table("pgload.broken_export", LoadTarget.Mode.APPEND, null),
+                            Db.identity(UUID.randomUUID(), "l", 1)))
+                .isInstanceOf(LoadException.class)
+                .hasMessageContaining("DuckDB could not write the rows as CSV")
+                .hasMessageContaining("no distance over 2000 allowed"));
+    assertThat(Db.rows(pg, "SELECT to_regclass('pgload.broken_export') IS NULL"))
+        .containsExactly("t");
+  }
+
+  @Test
+  void rowRefusedByPostgresMidCopyFailsTheLoadAndWritesNothing() throws Exception {
+    Db.execute(
+        pg,
+        "CREATE TABLE pgload.checked (date timestamp, delay bigint, distance bigint"
+            + " CHECK (distance < 2000), origin text, destination text)");
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(60),
+        () ->
+            assertThatThrownBy(
+                    () ->
+                        loads.load(
+                            duck,
+                            "flights",
+                            table("pgload.checked", LoadTarget.Mode.APPEND, null),
+                            Db.identity(UUID.randomUUID(), "l", 1)))
+                .isInstanceOf(LoadException.class)
+                .hasMessageContaining(
+                    "loading into table pgload.checked of connection 'warehouse' failed")
+                .hasMessageContaining("violates check constraint"));
+    assertThat(Db.count(pg, "SELECT count(*) FROM pgload.checked")).isZero();
   }
 
   @Test
