@@ -1,10 +1,10 @@
 package io.stevedore.worker.load;
 
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,18 +13,21 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import org.jboss.logging.Logger;
 
 /**
  * A DuckDB query's rows as CSV for Postgres's {@code COPY}. Where {@code mkfifo} exists (Linux, the
  * worker's image), DuckDB writes into a named pipe on a thread of its own while {@code COPY} reads
  * the other end, so that the export and the load overlap; elsewhere DuckDB writes a temporary file
  * first. Either way the CSV never lives in the JVM's heap.
+ *
+ * <p>The pipe is opened read-write by this side before DuckDB starts (on Linux that never blocks),
+ * so neither side waits for the other to open it; the end of the data is the end of DuckDB's
+ * statement with the pipe drained, not an end of file, and a failure of DuckDB stops the reader
+ * even if DuckDB keeps its end open.
  */
 final class CsvExport implements AutoCloseable {
-
-  private static final Logger LOG = Logger.getLogger(CsvExport.class);
 
   /** Reads the CSV stream to its end; returns the rows it loaded. */
   interface Consumer {
@@ -34,9 +37,9 @@ final class CsvExport implements AutoCloseable {
   private final Path dir;
   private final Path file;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private RandomAccessFile pipe;
   private Thread writer;
   private long bytes;
-  private boolean read;
 
   private CsvExport(Path dir, Path file) {
     this.dir = dir;
@@ -53,14 +56,17 @@ final class CsvExport implements AutoCloseable {
             + ") TO '"
             + export.file.toString().replace("'", "''")
             + "' (FORMAT csv, HEADER false)";
-    if (!mkfifo(export.file)) {
-      try (Statement s = duckdb.createStatement()) {
-        s.execute(copy);
-      } catch (SQLException | RuntimeException e) {
-        deleteRecursively(dir);
-        throw e;
+    try {
+      if (!mkfifo(export.file)) {
+        try (Statement s = duckdb.createStatement()) {
+          s.execute(copy);
+        }
+        return export;
       }
-      return export;
+      export.pipe = new RandomAccessFile(export.file.toFile(), "rw");
+    } catch (SQLException | IOException | RuntimeException e) {
+      deleteRecursively(dir);
+      throw e;
     }
     export.writer =
         new Thread(
@@ -69,7 +75,6 @@ final class CsvExport implements AutoCloseable {
                 s.execute(copy);
               } catch (Throwable e) {
                 export.failure.set(e);
-                export.releaseReader();
               }
             },
             "stevedore-load-export");
@@ -80,16 +85,27 @@ final class CsvExport implements AutoCloseable {
 
   /** Hands the CSV to {@code consumer}; fails if DuckDB failed to write all of it. */
   long feed(Consumer consumer) throws SQLException, IOException {
-    read = true;
-    long rows;
-    try (InputStream in = new Counting(new FileInputStream(file.toFile()))) {
+    long rows = 0;
+    Exception consumerFailure = null;
+    InputStream source =
+        pipe == null ? new FileInputStream(file.toFile()) : new FileInputStream(pipe.getFD());
+    try (InputStream in = new Counting(source)) {
       rows = consumer.accept(in);
+    } catch (SQLException | IOException e) {
+      consumerFailure = e;
     } finally {
+      closePipe(); // a DuckDB still writing fails (no reader left) and ends
       awaitWriter();
     }
     Throwable e = failure.get();
     if (e != null) {
       throw new SQLException("DuckDB could not write the rows as CSV: " + e.getMessage(), e);
+    }
+    if (consumerFailure instanceof SQLException sql) {
+      throw sql;
+    }
+    if (consumerFailure instanceof IOException io) {
+      throw io;
     }
     return rows;
   }
@@ -101,14 +117,15 @@ final class CsvExport implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    if (writer != null && writer.isAlive() && !read) {
-      // nobody read the pipe: open and close it, so that DuckDB's write fails and its thread ends
-      try (InputStream ignored = new FileInputStream(file.toFile())) {
-        // closing the read end is the point
-      }
-    }
+    closePipe();
     awaitWriter();
     deleteRecursively(dir);
+  }
+
+  private void closePipe() throws IOException {
+    if (pipe != null) {
+      pipe.close();
+    }
   }
 
   private void awaitWriter() {
@@ -119,15 +136,6 @@ final class CsvExport implements AutoCloseable {
       writer.join(TimeUnit.MINUTES.toMillis(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** DuckDB failed before opening the pipe: open it for writing so that the reader sees its end. */
-  private void releaseReader() {
-    try (FileOutputStream ignored = new FileOutputStream(file.toFile())) {
-      // closing the write end is the point
-    } catch (IOException e) {
-      LOG.debugf("could not release the CSV pipe's reader: %s", e.getMessage());
     }
   }
 
@@ -151,23 +159,57 @@ final class CsvExport implements AutoCloseable {
     }
   }
 
+  /**
+   * Counts the bytes read. From the pipe, it reads only what the pipe holds (so a read never
+   * blocks), and the data ends when DuckDB's statement has ended and the pipe is drained.
+   */
   private final class Counting extends FilterInputStream {
+
     Counting(InputStream in) {
       super(in);
     }
 
+    /** The bytes readable now without blocking; 0 at the end of the data. */
+    private int awaitData() throws IOException {
+      while (true) {
+        Throwable e = failure.get();
+        if (e != null) {
+          throw new IOException("DuckDB could not write the rows as CSV: " + e.getMessage(), e);
+        }
+        boolean ended = !writer.isAlive();
+        int available = in.available();
+        if (available > 0 || ended) {
+          if (ended && failure.get() != null) {
+            continue;
+          }
+          return available;
+        }
+        LockSupport.parkNanos(200_000);
+      }
+    }
+
     @Override
     public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        bytes++;
-      }
-      return b;
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = super.read(buffer, offset, length);
+      if (length == 0) {
+        return 0;
+      }
+      int n;
+      if (writer == null) {
+        n = in.read(buffer, offset, length);
+      } else {
+        int available = awaitData();
+        if (available == 0) {
+          return -1;
+        }
+        n = in.read(buffer, offset, Math.min(length, available));
+      }
       if (n > 0) {
         bytes += n;
       }

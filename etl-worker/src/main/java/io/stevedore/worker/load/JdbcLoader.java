@@ -50,7 +50,8 @@ final class JdbcLoader {
       String location)
       throws SQLException {
     if (target.mode() == LoadTarget.Mode.MERGE) {
-      throw new LoadException("a jdbc target appends or overwrites; merge needs a postgres target");
+      throw new InvalidTargetException(
+          "a jdbc target appends or overwrites; merge needs a postgres target");
     }
     List<InputColumn> input = InputColumn.of(duckdb, relation);
     TableName table = TableName.parse(target.table());

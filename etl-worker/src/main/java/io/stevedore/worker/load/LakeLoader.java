@@ -43,7 +43,8 @@ final class LakeLoader {
   LoadOutcome load(Connection duckdb, String relation, LoadTarget target, LoadIdentity id)
       throws SQLException, IOException {
     if (target.mode() == LoadTarget.Mode.MERGE) {
-      throw new LoadException("an s3 load appends or overwrites; merge needs a postgres target");
+      throw new InvalidTargetException(
+          "an s3 load appends or overwrites; merge needs a postgres target");
     }
     if (s3 == null) {
       throw new LoadException("this worker has no S3 client configured");

@@ -59,7 +59,7 @@ public record LoadTarget(
 
   public LoadTarget {
     if (kind == null) {
-      throw new LoadException("a load target needs a kind: postgres, s3 or jdbc");
+      throw new InvalidTargetException("a load target needs a kind: postgres, s3 or jdbc");
     }
     mode = mode == null ? Mode.APPEND : mode;
     key = key == null ? List.of() : List.copyOf(key);

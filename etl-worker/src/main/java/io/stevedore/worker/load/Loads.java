@@ -46,7 +46,7 @@ public class Loads {
         case POSTGRES -> {
           WorkerConnections.Connection settings = settings(target);
           if (!settings.url().startsWith("jdbc:postgresql:")) {
-            throw new LoadException(
+            throw new InvalidTargetException(
                 "connection '"
                     + target.connectionName()
                     + "' is not a Postgres URL (jdbc:postgresql:...); use a jdbc target for"
@@ -88,7 +88,7 @@ public class Loads {
     WorkerConnections.Connection settings = connections.all().get(target.connectionName());
     if (settings == null) {
       String name = target.connectionName();
-      throw new LoadException(
+      throw new InvalidTargetException(
           "no connection named '"
               + name
               + "': set stevedore.worker.connections."

@@ -49,7 +49,7 @@ final class PostgresLoader {
     TableName table = TableName.parse(target.table());
     if (target.mode() == LoadTarget.Mode.MERGE) {
       if (target.key().isEmpty()) {
-        throw new LoadException("a merge into " + table + " needs the key columns");
+        throw new InvalidTargetException("a merge into " + table + " needs the key columns");
       }
       InputColumn.requireAll(input, target.key(), "key");
       KeyCheck.requireOneRowPerKey(duckdb, relation, target.key());

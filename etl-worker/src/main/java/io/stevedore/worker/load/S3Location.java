@@ -10,10 +10,10 @@ record S3Location(String bucket, String prefix) {
     try {
       u = URI.create(uri == null ? "" : uri);
     } catch (IllegalArgumentException e) {
-      throw new LoadException("'" + uri + "' is not an s3://bucket/prefix/ location");
+      throw new InvalidTargetException("'" + uri + "' is not an s3://bucket/prefix/ location");
     }
     if (!"s3".equals(u.getScheme()) || u.getHost() == null || u.getHost().isBlank()) {
-      throw new LoadException("'" + uri + "' is not an s3://bucket/prefix/ location");
+      throw new InvalidTargetException("'" + uri + "' is not an s3://bucket/prefix/ location");
     }
     String path = u.getPath() == null ? "" : u.getPath();
     String prefix = path.startsWith("/") ? path.substring(1) : path;

@@ -9,11 +9,11 @@ record TableName(String schema, String name) {
   /** Parses {@code name} or {@code schema.name}. */
   static TableName parse(String table) {
     if (table == null || table.isBlank()) {
-      throw new LoadException("a table load needs a table name, such as analytics.delays");
+      throw new InvalidTargetException("a table load needs a table name, such as analytics.delays");
     }
     String[] parts = table.split("\\.", -1);
     if (parts.length > 2 || parts[0].isBlank() || parts[parts.length - 1].isBlank()) {
-      throw new LoadException(
+      throw new InvalidTargetException(
           "table '" + table + "' is not a table name: write name or schema.name");
     }
     return parts.length == 2 ? new TableName(parts[0], parts[1]) : new TableName(null, parts[0]);

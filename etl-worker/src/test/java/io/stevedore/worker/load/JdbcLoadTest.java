@@ -144,7 +144,7 @@ class JdbcLoadTest {
                         true,
                         "archive"),
                     Db.identity(UUID.randomUUID(), "archive", 1)))
-        .isInstanceOf(LoadException.class)
+        .isInstanceOf(InvalidTargetException.class)
         .hasMessage("a jdbc target appends or overwrites; merge needs a postgres target");
   }
 }

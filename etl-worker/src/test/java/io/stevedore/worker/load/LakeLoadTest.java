@@ -229,7 +229,7 @@ class LakeLoadTest {
                     "flights",
                     lake("refused/", LoadTarget.Mode.MERGE, List.of()),
                     Db.identity(UUID.randomUUID(), "to-lake", 1)))
-        .isInstanceOf(LoadException.class)
+        .isInstanceOf(InvalidTargetException.class)
         .hasMessage("an s3 load appends or overwrites; merge needs a postgres target");
     assertThatThrownBy(
             () ->

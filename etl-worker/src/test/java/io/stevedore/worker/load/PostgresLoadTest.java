@@ -367,7 +367,7 @@ class PostgresLoadTest {
 
     assertThatThrownBy(
             () -> loads.load(duck, "airports", target, Db.identity(UUID.randomUUID(), "l", 1)))
-        .isInstanceOf(LoadException.class)
+        .isInstanceOf(InvalidTargetException.class)
         .hasMessage(
             "no connection named 'reporting': set stevedore.worker.connections.reporting.url"
                 + " (environment STEVEDORE_WORKER_CONNECTIONS_REPORTING_URL)");
