@@ -8,7 +8,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.S3Resource;
 import jakarta.inject.Inject;
-import java.io.File;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -29,6 +28,9 @@ class CrashedLoadTest {
 
   private static final int ROWS = 200_000;
   private static final String TABLE = "crash.flights";
+
+  /** The child's temporary directory: a SIGKILLed load cannot delete its own files. */
+  private static final Path CHILD_TMP = Db.tempDir("stevedore-load-child-");
 
   @Inject Loads loads;
 
@@ -79,7 +81,9 @@ class CrashedLoadTest {
     } finally {
       if (child != null && child.isAlive()) {
         child.destroyForcibly();
+        child.waitFor();
       }
+      Db.deleteRecursively(CHILD_TMP);
     }
     assertThat(child.exitValue()).isEqualTo(137);
 
@@ -125,6 +129,7 @@ class CrashedLoadTest {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx512m",
             "-XX:TieredStopAtLevel=1",
+            "-Djava.io.tmpdir=" + CHILD_TMP,
             "-cp",
             classpath,
             LoadChild.class.getName(),
@@ -139,7 +144,7 @@ class CrashedLoadTest {
             String.valueOf(attempt));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
-        .redirectOutput(File.createTempFile("stevedore-load-child-", ".log"))
+        .redirectOutput(CHILD_TMP.resolve("child.log").toFile())
         .start();
   }
 }

@@ -86,11 +86,11 @@ class LakeLoadTest {
 
   /** The documented reader: the files of the current manifests, read by DuckDB. */
   private List<String> read(String prefix, String query) throws Exception {
-    Path dir = Files.createTempDirectory("stevedore-lake-read-");
     List<String> files = LakeManifests.visibleFiles(s3, "s3://" + BUCKET + "/" + prefix);
     if (files.isEmpty()) {
       return List.of();
     }
+    Path dir = Files.createTempDirectory("stevedore-lake-read-");
     for (String uri : files) {
       String key = uri.substring(("s3://" + BUCKET + "/").length());
       Path local = dir.resolve(key);
@@ -105,6 +105,8 @@ class LakeLoadTest {
               + "/"
               + "**/*.parquet', hive_partitioning = true)");
       return Db.rows(reader, query);
+    } finally {
+      Db.deleteRecursively(dir);
     }
   }
 
