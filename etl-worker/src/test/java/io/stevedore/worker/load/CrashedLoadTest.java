@@ -8,12 +8,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.S3Resource;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A load killed (SIGKILL) between writing its rows and committing them, then retried: the target
@@ -34,8 +36,12 @@ class CrashedLoadTest {
 
   @Inject Loads loads;
 
-  @Test
-  void appendKilledBetweenWriteAndCommitThenRetriedLeavesExactlyOneCopy() throws Exception {
+  @ParameterizedTest
+  @EnumSource(
+      value = LoadTarget.Mode.class,
+      names = {"APPEND", "MERGE"})
+  void loadKilledBetweenWriteAndCommitThenRetriedLeavesExactlyOneCopy(LoadTarget.Mode mode)
+      throws Exception {
     UUID run = UUID.randomUUID();
     Process child = null;
     long backend;
@@ -47,12 +53,13 @@ class CrashedLoadTest {
       locker.setAutoCommit(false);
       Db.execute(locker, "LOCK TABLE crash.stevedore_loads IN SHARE MODE");
 
-      Process started = startChild(run, 1);
+      Process started = startChild(run, 1, mode);
       child = started;
       String waiting =
           "SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'stevedore-load "
               + run
-              + "%' AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%stevedore_loads%'";
+              + "%' AND wait_event_type = 'Lock' AND (query LIKE 'INSERT INTO%stevedore_loads%'"
+              + " OR query LIKE 'DELETE FROM%stevedore_loads%')";
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> !started.isAlive() || !Db.rows(pg, waiting).isEmpty());
@@ -91,37 +98,38 @@ class CrashedLoadTest {
         Connection pg = Db.postgres()) {
       Db.execute(
           duck,
-          "CREATE VIEW input AS SELECT * FROM read_parquet('" + Db.flights() + "') LIMIT " + ROWS);
+          "CREATE VIEW input AS SELECT row_number() OVER () AS id, * FROM read_parquet('"
+              + Db.flights()
+              + "') LIMIT "
+              + ROWS);
       LoadTarget target =
           new LoadTarget(
-              LoadTarget.Kind.POSTGRES,
-              TABLE,
-              null,
-              LoadTarget.Mode.APPEND,
-              null,
-              null,
-              true,
-              null);
+              LoadTarget.Kind.POSTGRES, TABLE, null, mode, List.of("id"), null, true, null);
 
       LoadOutcome retry =
           loads.load(duck, "input", target, new LoadIdentity(run, "load-flights", null, 2));
-      // a crash after the commit, before the worker reported: the next attempt writes nothing
+      // a crash after the commit, before the worker reported: the next attempt of an append
+      // writes nothing, a merge writes the same rows again
       LoadOutcome again =
           loads.load(duck, "input", target, new LoadIdentity(run, "load-flights", null, 3));
 
       assertThat(retry.rows()).isEqualTo(ROWS);
       assertThat(again.rows()).isEqualTo(ROWS);
-      assertThat(again.bytes()).isZero();
+      if (mode == LoadTarget.Mode.APPEND) {
+        assertThat(again.bytes()).isZero();
+      }
       String figures =
-          "SELECT count(*), sum(delay), sum(distance), min(date)::VARCHAR, max(date)::VARCHAR";
+          "SELECT count(*), count(DISTINCT id), sum(delay), sum(distance), min(date)::VARCHAR,"
+              + " max(date)::VARCHAR";
       assertThat(Db.rows(pg, figures + " FROM crash.flights"))
           .isEqualTo(Db.rows(duck, figures + " FROM input"));
-      assertThat(Db.rows(pg, "SELECT attempt, row_count FROM crash.stevedore_loads"))
-          .containsExactly("2|" + ROWS);
+      assertThat(Db.rows(pg, "SELECT attempt, load_mode, row_count FROM crash.stevedore_loads"))
+          .containsExactly((mode == LoadTarget.Mode.APPEND ? 2 : 3) + "|" + mode + "|" + ROWS);
     }
   }
 
-  private static Process startChild(UUID run, int attempt) throws Exception {
+  private static Process startChild(UUID run, int attempt, LoadTarget.Mode mode) throws Exception {
+    Files.createDirectories(CHILD_TMP);
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command =
@@ -141,7 +149,8 @@ class CrashedLoadTest {
             TABLE,
             run.toString(),
             "load-flights",
-            String.valueOf(attempt));
+            String.valueOf(attempt),
+            mode.name());
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(CHILD_TMP.resolve("child.log").toFile())

@@ -3,14 +3,16 @@ package io.stevedore.worker.load;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * A load in a process of its own, for {@link CrashedLoadTest} to kill: {@code LoadChild <postgres
- * url> <user> <password> <parquet file> <rows> <table> <run id> <stage id> <attempt>} appends the
- * file's first rows to the table through {@link Loads}, then prints {@code loaded <rows>}.
+ * url> <user> <password> <parquet file> <rows> <table> <run id> <stage id> <attempt> <mode>} loads
+ * the file's first rows, numbered in a column {@code id} (the key of a merge), into the table
+ * through {@link Loads}, then prints {@code loaded <rows>}.
  */
 public final class LoadChild {
 
@@ -38,7 +40,7 @@ public final class LoadChild {
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
         Statement s = duck.createStatement()) {
       s.execute(
-          "CREATE VIEW input AS SELECT * FROM read_parquet('"
+          "CREATE VIEW input AS SELECT row_number() OVER () AS id, * FROM read_parquet('"
               + args[3].replace("'", "''")
               + "') LIMIT "
               + Long.parseLong(args[4]));
@@ -47,8 +49,8 @@ public final class LoadChild {
               LoadTarget.Kind.POSTGRES,
               args[5],
               null,
-              LoadTarget.Mode.APPEND,
-              null,
+              LoadTarget.Mode.valueOf(args[9]),
+              List.of("id"),
               null,
               true,
               null);
