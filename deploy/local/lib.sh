@@ -30,6 +30,14 @@ SERVICES=(
   "security-gate:security-gate:8086"
 )
 
+# The stage container (etl-worker), run by the orchestrator's local launcher for built-in stage
+# types, and its JVM options (comma-separated: they become part of a list setting).
+WORKER_JAR="$ROOT/etl-worker/target/quarkus-app/quarkus-run.jar"
+WORKER_JAVA_OPTS="${STEVEDORE_WORKER_JAVA_OPTS:--XX:TieredStopAtLevel=1,-XX:+UseSerialGC,-Xmx512m}"
+# The demo's client (deploy/demo): its classes and the classpath file Maven writes.
+DEMO_CLASSES="$ROOT/deploy/demo/target/classes"
+DEMO_CLASSPATH_FILE="$ROOT/deploy/demo/target/demo.classpath"
+
 # Buckets the services and the worker use locally (S3Proxy, filesystem backend under data/s3).
 BUCKETS=(stevedore-stages stevedore-quarantine stevedore-reports raw lake)
 

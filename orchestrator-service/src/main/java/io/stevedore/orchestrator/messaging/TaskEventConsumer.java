@@ -1,26 +1,33 @@
 package io.stevedore.orchestrator.messaging;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.common.contract.Queues;
+import io.stevedore.common.contract.StageResult;
 import io.stevedore.common.contract.TaskEvent;
 import io.stevedore.common.messaging.IncomingMessage;
 import io.stevedore.common.messaging.QueueConsumer;
 import io.stevedore.orchestrator.domain.StopInfo;
 import io.stevedore.orchestrator.launcher.Launcher;
 import io.stevedore.orchestrator.service.RunEngine;
+import io.stevedore.orchestrator.service.StageMetrics;
 import io.stevedore.orchestrator.store.LaunchIntentStore;
+import io.stevedore.orchestrator.store.RunStore;
 import io.stevedore.orchestrator.store.StageOutputStore;
 import io.stevedore.orchestrator.store.StageRunStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
  * The task-events queue: Stevedore's own {@link TaskEvent}s from workers (heartbeats, state
- * changes, results with outputs) and, for anything else that is JSON, the launcher's raw events
- * (EventBridge "ECS Task State Change"). What nobody takes, or cannot be read, fails with the
- * reason: it is recorded in {@code jobs.message_failures} and ends in the dead-letter queue.
+ * changes, results with outputs and the attempt's {@link StageResult}) and, for anything else that
+ * is JSON, the launcher's raw events (EventBridge "ECS Task State Change"). What nobody takes, or
+ * cannot be read, fails with the reason: it is recorded in {@code jobs.message_failures} and ends
+ * in the dead-letter queue.
  *
  * <p>A worker may send its events with the {@code stevedore-type: task-event} attribute, or without
  * attributes (a shell script with curl): a JSON object with {@code kind} and {@code stageRunId} is
@@ -36,7 +43,10 @@ public class TaskEventConsumer implements QueueConsumer {
   private final StageOutputStore outputs;
   private final RunEngine engine;
   private final Launcher launcher;
+  private final ObjectMapper mapper;
   private final Clock clock;
+  private final RunStore runs;
+  private final StageMetrics stageMetrics;
 
   TaskEventConsumer(
       LaunchIntentStore intents,
@@ -44,12 +54,18 @@ public class TaskEventConsumer implements QueueConsumer {
       StageOutputStore outputs,
       RunEngine engine,
       Launcher launcher,
-      Clock clock) {
+      ObjectMapper mapper,
+      Clock clock,
+      RunStore runs,
+      StageMetrics stageMetrics) {
+    this.runs = runs;
+    this.stageMetrics = stageMetrics;
     this.intents = intents;
     this.stages = stages;
     this.outputs = outputs;
     this.engine = engine;
     this.launcher = launcher;
+    this.mapper = mapper;
     this.clock = clock;
   }
 
@@ -116,6 +132,16 @@ public class TaskEventConsumer implements QueueConsumer {
         if (!intents.heartbeat(event.stageRunId(), now)) {
           // Late (the attempt ended) or for an attempt never launched: nothing to watch.
           LOG.debugf("heartbeat of stage attempt %s ignored: not running", event.stageRunId());
+        } else if (event.metrics() != null && !event.metrics().isEmpty()) {
+          stages
+              .find(event.stageRunId())
+              .flatMap(attempt -> runs.find(attempt.runId()).map(run -> Map.entry(run, attempt)))
+              .ifPresent(
+                  found ->
+                      stageMetrics.record(
+                          found.getKey().pipelineName(),
+                          found.getValue().stageId(),
+                          event.metrics()));
         }
       }
       case STATE_CHANGE -> {
@@ -144,10 +170,29 @@ public class TaskEventConsumer implements QueueConsumer {
           throw new IllegalArgumentException(
               "stage attempt " + event.stageRunId() + " does not exist");
         }
+        StageResult result = event.result();
+        if (result != null && !result.problems().isEmpty()) {
+          throw new IllegalArgumentException(
+              "the RESULT of stage attempt "
+                  + event.stageRunId()
+                  + " has an invalid result: "
+                  + String.join("; ", result.problems()));
+        }
         if (event.outputs() != null && !event.outputs().isEmpty()) {
           outputs.record(event.stageRunId(), event.outputs(), now);
         }
+        if (result != null) {
+          stages.recordResult(event.stageRunId(), json(result));
+        }
       }
+    }
+  }
+
+  private String json(StageResult result) {
+    try {
+      return mapper.writeValueAsString(result);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stage result could not be written as JSON", e);
     }
   }
 }

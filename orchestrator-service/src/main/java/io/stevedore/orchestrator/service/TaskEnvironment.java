@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  *       run reuses the outputs of the stages that succeeded before);
  *   <li>{@code STEVEDORE_TASK_EVENTS_QUEUE_URL}: the SQS queue where the worker sends its {@code
  *       TaskEvent}s (HEARTBEAT every {@code STEVEDORE_HEARTBEAT_INTERVAL} seconds, RESULT with its
- *       outputs);
+ *       outputs and, optionally, its {@code StageResult}: rows, bytes, duration, output schema);
  *   <li>{@code STEVEDORE_HEARTBEAT_INTERVAL}: seconds between heartbeats.
  * </ul>
  */

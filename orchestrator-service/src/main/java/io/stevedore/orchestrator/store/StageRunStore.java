@@ -342,6 +342,22 @@ public class StageRunStore {
         == 1;
   }
 
+  /**
+   * Stores what the attempt's worker reported at its end ({@code result}, the JSON of a {@link
+   * io.stevedore.common.contract.StageResult}), whatever the attempt's status: the result may
+   * arrive after the exit that ended it. A repeated result writes nothing (the row is left alone
+   * when it already holds an equal one); returns true when the row changed.
+   */
+  public boolean recordResult(UUID id, String resultJson) {
+    return jdbc.update(
+            "update jobs.stage_runs set result = ?::jsonb"
+                + " where id = ? and result is distinct from ?::jsonb",
+            resultJson,
+            id,
+            resultJson)
+        == 1;
+  }
+
   /** A stage attempt holding capacity, with the pipeline version that sizes it. */
   public record InFlight(String stageId, UUID pipelineId, int pipelineVersion) {}
 

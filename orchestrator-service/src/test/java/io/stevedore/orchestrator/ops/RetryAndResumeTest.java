@@ -59,11 +59,12 @@ class RetryAndResumeTest {
     return fixtures.runStatus(run);
   }
 
-  /** extract (reports an output) -> transform (fails on its first attempt) -> load. */
+  /** extract (reports an output and a result) -> transform (fails on its first attempt) -> load. */
   UUID failingChain() {
     String extract =
         EVENT_FUNCTION
-            + "ev RESULT ',\"outputs\":{\"data\":\"s3://bucket/extract-'$STEVEDORE_ATTEMPT'\"}';"
+            + "ev RESULT ',\"outputs\":{\"data\":\"s3://bucket/extract-'$STEVEDORE_ATTEMPT'\"},"
+            + "\"result\":{\"rowsOut\":42,\"schema\":[{\"name\":\"zip\",\"type\":\"VARCHAR\"}]}';"
             + " echo $STEVEDORE_STAGE_ID-$STEVEDORE_ATTEMPT >> "
             + work.resolve("launches")
             + "; sleep 1";
@@ -109,6 +110,19 @@ class RetryAndResumeTest {
         .filteredOn(a -> a.stageId().equals("extract"))
         .extracting(Attempt::attempt)
         .containsExactly(1);
+    // the result the script sent (curl, no message attributes) is on the extract attempt's row
+    assertThat(
+            fixtures.text(
+                "select result ->> 'rowsOut' || ' ' || (result -> 'schema' -> 0 ->> 'name')"
+                    + " || ' ' || (result -> 'schema' -> 0 ->> 'type') from jobs.stage_runs"
+                    + " where run_id = ? and stage_id = 'extract'",
+                run))
+        .isEqualTo("42 zip VARCHAR");
+    assertThat(
+            fixtures.count(
+                "select count(*) from jobs.stage_runs where run_id = ? and result is not null",
+                run))
+        .isEqualTo(1);
   }
 
   @Test

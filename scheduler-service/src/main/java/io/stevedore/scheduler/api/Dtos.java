@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The scheduler's API records, kept apart from the stored rows. */
 public final class Dtos {
@@ -63,7 +64,7 @@ public final class Dtos {
       Instant endedAt,
       List<StageDto> stages) {}
 
-  /** A stage attempt. */
+  /** A stage attempt, with what its worker reported at the end once it has. */
   @RegisterForReflection
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record StageDto(
@@ -74,7 +75,35 @@ public final class Dtos {
       String reason,
       Integer exitCode,
       Instant startedAt,
-      Instant endedAt) {}
+      Instant endedAt,
+      @Schema(
+              description =
+                  "What the attempt's worker reported at its end (its RESULT task event); absent"
+                      + " until it arrives, and for attempts that report none (failed, skipped,"
+                      + " validate stages)")
+          StageResultDto result) {}
+
+  /** A stage attempt's result: rows and bytes in and out, duration and output schema. */
+  @RegisterForReflection
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @Schema(
+      description =
+          "What a stage attempt did, as its worker reported it; each field is absent when the"
+              + " worker did not report it")
+  public record StageResultDto(
+      @Schema(description = "rows read from the stage's inputs") Long rowsIn,
+      @Schema(description = "rows written to its output or target") Long rowsOut,
+      @Schema(description = "bytes read") Long bytesIn,
+      @Schema(description = "bytes written") Long bytesOut,
+      @Schema(description = "the stage's work, in milliseconds") Long durationMs,
+      @Schema(description = "the output's columns, in order") List<ColumnDto> schema) {}
+
+  /** An output column: its name and its type as the engine names it. */
+  @RegisterForReflection
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ColumnDto(
+      String name,
+      @Schema(description = "as the engine names it, e.g. VARCHAR, BIGINT") String type) {}
 
   /** A cancel or re-run request. */
   @RegisterForReflection

@@ -98,21 +98,7 @@ public class RunResource {
         store
             .find(caller.teamId(), id)
             .orElseThrow(() -> ApiException.notFound("run '" + id + "' not found"));
-    return mapper.toDto(
-        run,
-        store.stages(id).stream()
-            .map(
-                s ->
-                    new Dtos.StageDto(
-                        s.stageId(),
-                        s.attempt(),
-                        s.status(),
-                        s.failureClass(),
-                        s.reason(),
-                        s.exitCode(),
-                        s.startedAt(),
-                        s.endedAt()))
-            .toList());
+    return mapper.toDto(run, store.stages(id).stream().map(mapper::toDto).toList());
   }
 
   /** Asks the orchestrator to cancel the run; its running stages are stopped. */

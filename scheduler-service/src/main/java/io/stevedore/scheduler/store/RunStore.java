@@ -35,7 +35,10 @@ public class RunStore {
       Instant endedAt,
       Instant updatedAt) {}
 
-  /** A stage attempt. */
+  /**
+   * A stage attempt; {@code resultJson} is what its worker reported at the end (a {@code
+   * StageResult} as JSON), or null.
+   */
   public record StageRow(
       String stageId,
       int attempt,
@@ -44,7 +47,8 @@ public class RunStore {
       String reason,
       Integer exitCode,
       Instant startedAt,
-      Instant endedAt) {}
+      Instant endedAt,
+      String resultJson) {}
 
   /** Filters of a run listing; null means any. */
   public record RunFilter(
@@ -238,7 +242,8 @@ public class RunStore {
 
   public List<StageRow> stages(UUID runId) {
     return jdbc.list(
-        "select stage_id, attempt, status, failure_class, reason, exit_code, started_at, ended_at"
+        "select stage_id, attempt, status, failure_class, reason, exit_code, started_at, ended_at,"
+            + " result::text as result"
             + " from jobs.stage_runs where run_id = ? order by created_at, stage_id, attempt",
         rs ->
             new StageRow(
@@ -249,7 +254,8 @@ public class RunStore {
                 rs.getString("reason"),
                 (Integer) rs.getObject("exit_code"),
                 Jdbc.instant(rs, "started_at"),
-                Jdbc.instant(rs, "ended_at")),
+                Jdbc.instant(rs, "ended_at"),
+                rs.getString("result")),
         runId);
   }
 }
