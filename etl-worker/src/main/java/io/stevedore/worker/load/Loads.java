@@ -5,7 +5,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.Driver;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.ServiceLoader;
@@ -100,7 +99,11 @@ public class Loads {
     return settings;
   }
 
-  /** Opens a connection with the driver that accepts its URL (looked up as a service). */
+  /**
+   * Opens a connection with the driver that accepts its URL, looked up as a service with the
+   * context class loader (not through DriverManager, which keeps the drivers of whichever class
+   * loader called it first).
+   */
   private static Connection open(
       String name, WorkerConnections.Connection settings, LoadIdentity id) throws SQLException {
     Properties props = new Properties();
@@ -119,7 +122,14 @@ public class Loads {
           }
         }
       }
-      return DriverManager.getConnection(settings.url(), props);
+      String url = settings.url();
+      int scheme = url.indexOf(':', url.indexOf(':') + 1);
+      throw new InvalidTargetException(
+          "no JDBC driver on the worker's classpath accepts the URL of connection '"
+              + name
+              + "' ("
+              + (scheme > 0 ? url.substring(0, scheme + 1) : "not a jdbc: URL")
+              + "...)");
     } catch (SQLException e) {
       throw new LoadException("cannot connect to connection '" + name + "': " + e.getMessage(), e);
     }

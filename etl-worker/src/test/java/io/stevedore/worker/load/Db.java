@@ -7,13 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -22,13 +22,26 @@ final class Db {
 
   private Db() {}
 
+  /*
+   * Connections come from the drivers themselves, not DriverManager: DriverManager loads its
+   * drivers once per JVM, with the class loader of its first caller; called first from a Quarkus
+   * test, it would keep only drivers of Quarkus's class loader, and a plain JUnit test run later in
+   * the same JVM would find "No suitable driver".
+   */
+
   static Connection duckdb() throws SQLException {
-    return DriverManager.getConnection("jdbc:duckdb:");
+    return duckdb("jdbc:duckdb:");
+  }
+
+  static Connection duckdb(String url) throws SQLException {
+    return new org.duckdb.DuckDBDriver().connect(url, new Properties());
   }
 
   static Connection postgres() throws SQLException {
-    return DriverManager.getConnection(
-        PostgresResource.jdbcUrl(), PostgresResource.USER, PostgresResource.PASSWORD);
+    Properties credentials = new Properties();
+    credentials.setProperty("user", PostgresResource.USER);
+    credentials.setProperty("password", PostgresResource.PASSWORD);
+    return new org.postgresql.Driver().connect(PostgresResource.jdbcUrl(), credentials);
   }
 
   static String flights() {

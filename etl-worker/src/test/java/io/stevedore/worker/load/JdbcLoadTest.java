@@ -8,7 +8,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.stevedore.testing.S3Resource;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +41,7 @@ class JdbcLoadTest {
   }
 
   private static Connection archive() throws Exception {
-    return DriverManager.getConnection("jdbc:duckdb:" + LoadTestResource.ARCHIVE);
+    return Db.duckdb("jdbc:duckdb:" + LoadTestResource.ARCHIVE);
   }
 
   private static LoadTarget table(String table, LoadTarget.Mode mode) {
@@ -125,6 +124,29 @@ class JdbcLoadTest {
     try (Connection archive = archive()) {
       assertThat(Db.count(archive, "SELECT count(*) FROM texts")).isZero();
     }
+  }
+
+  @Test
+  void urlWithoutADriverIsNamedWithoutItsSecrets() {
+    assertThatThrownBy(
+            () ->
+                loads.load(
+                    duck,
+                    "airports",
+                    new LoadTarget(
+                        LoadTarget.Kind.JDBC,
+                        "airports",
+                        null,
+                        null,
+                        null,
+                        null,
+                        true,
+                        "elsewhere"),
+                    Db.identity(UUID.randomUUID(), "archive", 1)))
+        .isInstanceOf(InvalidTargetException.class)
+        .hasMessage(
+            "no JDBC driver on the worker's classpath accepts the URL of connection 'elsewhere'"
+                + " (jdbc:nosuchdb:...)");
   }
 
   @Test

@@ -34,7 +34,9 @@ public class LoadTestResource implements QuarkusTestResourceLifecycleManager {
         "stevedore.worker.connections.warehouse.password",
         PostgresResource.PASSWORD,
         "stevedore.worker.connections.archive.url",
-        "jdbc:duckdb:" + ARCHIVE);
+        "jdbc:duckdb:" + ARCHIVE,
+        "stevedore.worker.connections.elsewhere.url",
+        "jdbc:nosuchdb://10.0.0.1/x?password=secret");
   }
 
   @Override
