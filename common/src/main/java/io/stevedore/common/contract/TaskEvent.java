@@ -25,6 +25,10 @@ import java.util.UUID;
  * @param result for results, optional: rows and bytes in and out, duration and output schema. An
  *     optional field added to version 1: consumers refuse unknown fields, so an orchestrator built
  *     before it dead-letters a RESULT that carries one (deploy the orchestrator first)
+ * @param metrics for heartbeats, optional: what a long-running task measures of itself, by name
+ *     ({@code lagMillis}: how far a stream worker is behind its stream's head; {@code backlog}:
+ *     records waiting in its queue). Finite numbers; an optional field added to version 1 like
+ *     {@code result}
  * @param at when the event happened
  */
 @RegisterForReflection
@@ -42,6 +46,7 @@ public record TaskEvent(
     String reason,
     Map<String, String> outputs,
     StageResult result,
+    Map<String, Double> metrics,
     Instant at)
     implements MessageContract {
 
@@ -74,6 +79,39 @@ public record TaskEvent(
         exitCode,
         reason,
         outputs,
+        null,
+        null,
+        at);
+  }
+
+  /** An event with a result and no metrics. */
+  public TaskEvent(
+      Kind kind,
+      UUID stageRunId,
+      UUID runId,
+      String stageId,
+      int attempt,
+      String launcher,
+      String taskRef,
+      String state,
+      Integer exitCode,
+      String reason,
+      Map<String, String> outputs,
+      StageResult result,
+      Instant at) {
+    this(
+        kind,
+        stageRunId,
+        runId,
+        stageId,
+        attempt,
+        launcher,
+        taskRef,
+        state,
+        exitCode,
+        reason,
+        outputs,
+        result,
         null,
         at);
   }

@@ -227,6 +227,20 @@ class ContractsTest {
   }
 
   @org.junit.jupiter.api.Test
+  void heartbeatMetricsReadTheBodyAStreamWorkerWrites() throws Exception {
+    String body =
+        "{\"kind\":\"HEARTBEAT\",\"stageRunId\":\"00000000-0000-0000-0000-000000000003\","
+            + "\"runId\":\"00000000-0000-0000-0000-000000000001\",\"stageId\":\"orders\","
+            + "\"attempt\":1,\"metrics\":{\"lagMillis\":1250.0,\"backlog\":42},"
+            + "\"at\":\"2026-11-27T08:00:00Z\"}";
+    TaskEvent event = JSON.readValue(body, TaskEvent.class);
+    assertThat(event.metrics()).containsEntry("lagMillis", 1250.0).containsEntry("backlog", 42.0);
+    assertThat(JSON.readValue(JSON.writeValueAsString(event), TaskEvent.class)).isEqualTo(event);
+    // without metrics, no field
+    assertThat(JSON.writeValueAsString(result(null))).doesNotContain("metrics");
+  }
+
+  @org.junit.jupiter.api.Test
   void taskEventResultReadsTheBodyAWorkerWrites() throws Exception {
     // The worker writes its RESULT body itself: these are the field names it sends.
     String body =

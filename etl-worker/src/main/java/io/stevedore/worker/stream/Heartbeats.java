@@ -29,9 +29,12 @@ final class Heartbeats implements AutoCloseable {
     this.timer = timer;
   }
 
-  /** Starts heartbeats when the environment asks for them; returns null otherwise. */
+  /**
+   * Starts heartbeats when the environment asks for them; returns null otherwise. Each carries the
+   * latest batch's lag in {@code metrics} ({@code lagMillis}, and {@code backlog} for SQS).
+   */
   static Heartbeats startIfConfigured(
-      Map<String, String> env, SqsClient sqs, ObjectMapper mapper, Clock clock) {
+      Map<String, String> env, SqsClient sqs, ObjectMapper mapper, Clock clock, StreamLag lag) {
     String queueUrl = env.get("STEVEDORE_TASK_EVENTS_QUEUE_URL");
     String stageRunId = env.get("STEVEDORE_STAGE_RUN_ID");
     if (queueUrl == null || queueUrl.isBlank() || stageRunId == null || stageRunId.isBlank()) {
@@ -54,6 +57,16 @@ final class Heartbeats implements AutoCloseable {
             putIfSet(body, "runId", env.get("STEVEDORE_RUN_ID"));
             putIfSet(body, "stageId", env.get("STEVEDORE_STAGE_ID"));
             body.put("attempt", (int) parseLong(env.get("STEVEDORE_ATTEMPT"), 1));
+            // The orchestrator shows these as gauges (stevedore_stage_lag_millis, _backlog).
+            lag.latest()
+                .ifPresent(
+                    l -> {
+                      ObjectNode metrics = body.putObject("metrics");
+                      metrics.put("lagMillis", (double) l.lagMillis());
+                      if (l.backlog() != null) {
+                        metrics.put("backlog", (double) l.backlog());
+                      }
+                    });
             body.put("at", clock.instant().toString());
             sqs.sendMessage(
                 b ->

@@ -164,7 +164,8 @@ public class StreamCommand implements Callable<Integer> {
     try (Connection db = connect(url, config);
         StreamSource streamSource = openSource(settings, config, clock);
         BatchTransform transform = new BatchTransform(settings.sql(), settings.columns());
-        Heartbeats heartbeats = Heartbeats.startIfConfigured(System.getenv(), sqs, mapper, clock)) {
+        Heartbeats heartbeats =
+            Heartbeats.startIfConfigured(System.getenv(), sqs, mapper, clock, lag)) {
       WarehouseTable table = new WarehouseTable(settings.table(), settings.mode(), settings.key());
       StreamProcessor processor =
           new StreamProcessor(

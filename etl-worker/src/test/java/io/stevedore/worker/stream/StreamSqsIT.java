@@ -262,6 +262,7 @@ class StreamSqsIT {
     JsonNode beat = mapper.readTree(beats.get(0).body());
     List<String> fields = new ArrayList<>();
     beat.fieldNames().forEachRemaining(fields::add);
+    fields.remove("metrics"); // present once a batch was committed, see below
     assertThat(fields)
         .containsExactlyInAnyOrder("kind", "stageRunId", "runId", "stageId", "attempt", "at");
     assertThat(beat.get("kind").asText()).isEqualTo("HEARTBEAT");
@@ -273,6 +274,17 @@ class StreamSqsIT {
     assertThat(beats.get(0).messageAttributes().get("stevedore-version").stringValue())
         .isEqualTo("1");
     assertThat(beats.get(0).messageAttributes()).containsKey("stevedore-message-id");
+    // once a batch was committed, heartbeats carry its lag (the orchestrator's gauges)
+    List<JsonNode> withLag = new ArrayList<>();
+    for (Message m : beats) {
+      JsonNode b = mapper.readTree(m.body());
+      if (b.has("metrics")) {
+        withLag.add(b.get("metrics"));
+      }
+    }
+    assertThat(withLag).as("heartbeats after the first batch").isNotEmpty();
+    assertThat(withLag.get(0).get("lagMillis").asDouble()).isNotNegative();
+    assertThat(withLag.get(0).has("backlog")).isTrue();
 
     // the lag line: one JSON object per committed batch, with the stream id from the environment
     JsonNode line = mapper.readTree(first.batchLines().get(0));

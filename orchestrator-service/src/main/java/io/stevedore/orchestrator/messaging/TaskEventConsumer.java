@@ -11,12 +11,15 @@ import io.stevedore.common.messaging.QueueConsumer;
 import io.stevedore.orchestrator.domain.StopInfo;
 import io.stevedore.orchestrator.launcher.Launcher;
 import io.stevedore.orchestrator.service.RunEngine;
+import io.stevedore.orchestrator.service.StageMetrics;
 import io.stevedore.orchestrator.store.LaunchIntentStore;
+import io.stevedore.orchestrator.store.RunStore;
 import io.stevedore.orchestrator.store.StageOutputStore;
 import io.stevedore.orchestrator.store.StageRunStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,6 +45,8 @@ public class TaskEventConsumer implements QueueConsumer {
   private final Launcher launcher;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final RunStore runs;
+  private final StageMetrics stageMetrics;
 
   TaskEventConsumer(
       LaunchIntentStore intents,
@@ -50,7 +55,11 @@ public class TaskEventConsumer implements QueueConsumer {
       RunEngine engine,
       Launcher launcher,
       ObjectMapper mapper,
-      Clock clock) {
+      Clock clock,
+      RunStore runs,
+      StageMetrics stageMetrics) {
+    this.runs = runs;
+    this.stageMetrics = stageMetrics;
     this.intents = intents;
     this.stages = stages;
     this.outputs = outputs;
@@ -123,6 +132,16 @@ public class TaskEventConsumer implements QueueConsumer {
         if (!intents.heartbeat(event.stageRunId(), now)) {
           // Late (the attempt ended) or for an attempt never launched: nothing to watch.
           LOG.debugf("heartbeat of stage attempt %s ignored: not running", event.stageRunId());
+        } else if (event.metrics() != null && !event.metrics().isEmpty()) {
+          stages
+              .find(event.stageRunId())
+              .flatMap(attempt -> runs.find(attempt.runId()).map(run -> Map.entry(run, attempt)))
+              .ifPresent(
+                  found ->
+                      stageMetrics.record(
+                          found.getKey().pipelineName(),
+                          found.getValue().stageId(),
+                          event.metrics()));
         }
       }
       case STATE_CHANGE -> {

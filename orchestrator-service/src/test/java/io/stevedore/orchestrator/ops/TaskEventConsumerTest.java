@@ -12,6 +12,7 @@ import io.stevedore.common.contract.TaskEvent;
 import io.stevedore.common.messaging.SqsQueues;
 import io.stevedore.common.store.Jdbc;
 import io.stevedore.orchestrator.Fixtures;
+import io.stevedore.orchestrator.service.StageMetrics;
 import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.SqsResource;
 import jakarta.inject.Inject;
@@ -42,6 +43,7 @@ class TaskEventConsumerTest {
   @Inject Jdbc jdbc;
   @Inject Fixtures fixtures;
   @Inject ObjectMapper mapper;
+  @Inject StageMetrics stageMetrics;
 
   final List<Message> dead = new ArrayList<>();
 
@@ -236,6 +238,56 @@ class TaskEventConsumerTest {
     // A RESULT without a result (outputs only) leaves the stored result as it is.
     awaitHandled(send(mapper.writeValueAsString(resultOf(attempt, null)), null));
     assertThat(storedResult(attempt)).contains(result);
+  }
+
+  @Test
+  void heartbeatMetricsBecomeGaugesOfThePipelinesStage() throws Exception {
+    String teamName = "lag-" + UUID.randomUUID().toString().substring(0, 8);
+    UUID team = fixtures.team(teamName);
+    UUID pipeline =
+        fixtures.pipeline(
+            team,
+            Stages.pipeline(teamName, "orders", Stages.stage("t", List.of(), "exit 0", null)));
+    UUID run = fixtures.runningRun(team, pipeline);
+    UUID attempt = fixtures.launchingAttempt(run, "t");
+    // The task is running: its launch intent is open.
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                jdbc.update(
+                    "insert into orchestrator.launch_intents (stage_run_id, launcher, client_token,"
+                        + " started_by, requested_at) values (?, 'ECS', ?, 'test', now())",
+                    attempt,
+                    attempt.toString()));
+    String body =
+        "{\"kind\":\"HEARTBEAT\",\"stageRunId\":\""
+            + attempt
+            + "\",\"attempt\":1,\"metrics\":{\"lagMillis\":1250.5,\"backlog\":42,"
+            + "\"bad name\":1},\"at\":\""
+            + Instant.now()
+            + "\"}";
+    awaitHandled(send(body, "task-event"));
+
+    assertThat(stageMetrics.value("orders", "t", "lagMillis")).isEqualTo(1250.5);
+    assertThat(stageMetrics.value("orders", "t", "backlog")).isEqualTo(42.0);
+    String metrics =
+        io.restassured.RestAssured.given()
+            .get("/q/metrics")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertThat(metrics)
+        .contains("stevedore_stage_lag_millis{pipeline=\"orders\",stage=\"t\"} 1250.5")
+        .contains("stevedore_stage_backlog{pipeline=\"orders\",stage=\"t\"} 42.0")
+        .doesNotContain("bad name");
+    assertThat(
+            jdbc.one(
+                "select last_heartbeat_at is not null from orchestrator.launch_intents"
+                    + " where stage_run_id = ?",
+                rs -> rs.getBoolean(1),
+                attempt))
+        .contains(true);
   }
 
   @Test
