@@ -7,8 +7,7 @@ import java.util.List;
 
 /**
  * Writes a load's input, already a DuckDB view, to its target (a Postgres or JDBC table, or the S3
- * lake). The implementation lives with the load targets ({@code io.stevedore.worker.load}); without
- * it the worker refuses load stages.
+ * lake): {@link LoadsTargetLoader}, over the load targets of {@code io.stevedore.worker.load}.
  */
 public interface TargetLoader {
 
