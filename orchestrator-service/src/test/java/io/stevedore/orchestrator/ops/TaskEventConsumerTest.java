@@ -288,6 +288,20 @@ class TaskEventConsumerTest {
                 rs -> rs.getBoolean(1),
                 attempt))
         .contains(true);
+
+    // Leave nothing running behind: other tests' watchdogs share this database.
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              jdbc.update(
+                  "update orchestrator.launch_intents set ended_at = now() where stage_run_id = ?",
+                  attempt);
+              jdbc.update(
+                  "update jobs.stage_runs set status = 'SUCCEEDED', ended_at = now() where id = ?",
+                  attempt);
+              jdbc.update(
+                  "update jobs.runs set status = 'SUCCEEDED', ended_at = now() where id = ?", run);
+            });
   }
 
   @Test
