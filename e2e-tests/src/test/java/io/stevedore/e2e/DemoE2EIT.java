@@ -25,10 +25,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -61,21 +57,9 @@ class DemoE2EIT {
     base = Files.createDirectories(Path.of("target", "e2e", UUID.randomUUID().toString()));
     services = new PackagedServices(base, ADMIN);
     s3 =
-        S3Client.builder()
-            .endpointOverride(URI.create(S3Resource.endpoint()))
-            .region(Region.US_EAST_1)
-            .forcePathStyle(true)
-            .httpClient(UrlConnectionHttpClient.create())
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(S3Resource.ACCESS_KEY, S3Resource.SECRET_KEY)))
-            .build();
-    for (String bucket :
-        List.of("stevedore-stages", "stevedore-reports", "stevedore-quarantine", "raw", "lake")) {
-      if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
-        s3.createBucket(b -> b.bucket(bucket));
-      }
-    }
+        PackagedServices.s3WithBuckets(
+            List.of(
+                "stevedore-stages", "stevedore-reports", "stevedore-quarantine", "raw", "lake"));
     int scheduler = services.start("scheduler-service", List.of());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     int orchestrator =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.testing.PostgresResource;
+import io.stevedore.testing.S3Resource;
 import io.stevedore.testing.SqsResource;
 import java.io.File;
 import java.io.IOException;
@@ -20,6 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The packaged services ({@code <module>/target/quarkus-app/quarkus-run.jar}) as child processes of
@@ -116,6 +122,26 @@ final class PackagedServices implements AutoCloseable {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** A client of the test JVM's S3Proxy, with {@code buckets} created when missing. */
+  static S3Client s3WithBuckets(List<String> buckets) {
+    S3Client s3 =
+        S3Client.builder()
+            .endpointOverride(URI.create(S3Resource.endpoint()))
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .httpClient(UrlConnectionHttpClient.create())
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(S3Resource.ACCESS_KEY, S3Resource.SECRET_KEY)))
+            .build();
+    for (String bucket : buckets) {
+      if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
+        s3.createBucket(b -> b.bucket(bucket));
+      }
+    }
+    return s3;
   }
 
   static int freePort() throws IOException {

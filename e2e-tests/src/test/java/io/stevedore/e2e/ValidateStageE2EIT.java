@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stevedore.testing.S3Resource;
 import io.stevedore.testing.SharedData;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -47,20 +42,8 @@ class ValidateStageE2EIT {
     base = Files.createDirectories(Path.of("target", "e2e", UUID.randomUUID().toString()));
     services = new PackagedServices(base, ADMIN);
     s3 =
-        S3Client.builder()
-            .endpointOverride(URI.create(S3Resource.endpoint()))
-            .region(Region.US_EAST_1)
-            .forcePathStyle(true)
-            .httpClient(UrlConnectionHttpClient.create())
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(S3Resource.ACCESS_KEY, S3Resource.SECRET_KEY)))
-            .build();
-    for (String bucket : List.of("stevedore-stages", "stevedore-reports", "stevedore-quarantine")) {
-      if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
-        s3.createBucket(b -> b.bucket(bucket));
-      }
-    }
+        PackagedServices.s3WithBuckets(
+            List.of("stevedore-stages", "stevedore-reports", "stevedore-quarantine"));
     scheduler = services.start("scheduler-service", List.of());
     orchestrator =
         services.start(

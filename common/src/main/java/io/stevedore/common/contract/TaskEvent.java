@@ -79,8 +79,7 @@ public record TaskEvent(
         exitCode,
         reason,
         outputs,
-        null,
-        null,
+        (StageResult) null,
         at);
   }
 

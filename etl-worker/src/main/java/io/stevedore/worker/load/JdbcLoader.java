@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -113,36 +112,21 @@ final class JdbcLoader {
 
   private static void checkColumns(
       TableName table, List<InputColumn> input, Map<String, String> existing) {
-    List<String> problems = new ArrayList<>();
+    SchemaMismatch mismatch = new SchemaMismatch(table);
     for (InputColumn column : input) {
       String t = existing.get(column.name());
       if (t == null) {
-        problems.add(
-            "column '"
-                + column.name()
-                + "' is "
-                + column.duckType()
-                + " in the input but missing from the table");
+        mismatch.missingFromTable(column);
         continue;
       }
       int sqlType = Integer.parseInt(t.substring(0, t.indexOf(':')));
       Family want = family(column);
       Family have = family(sqlType);
       if (want != have && have != Family.OTHER && want != Family.OTHER) {
-        problems.add(
-            "column '"
-                + column.name()
-                + "' is "
-                + column.duckType()
-                + " in the input but "
-                + t.substring(t.indexOf(':') + 1)
-                + " in the table");
+        mismatch.typeDiffers(column, t.substring(t.indexOf(':') + 1));
       }
     }
-    if (!problems.isEmpty()) {
-      throw new LoadException(
-          "the input does not fit table " + table + ": " + String.join("; ", problems));
-    }
+    mismatch.throwIfAny();
   }
 
   private static Family family(InputColumn c) {

@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,42 +159,22 @@ final class PostgresLoader {
   /** Fails, naming every column and both types, when the input does not fit the table. */
   private static void checkColumns(
       TableName table, List<InputColumn> input, Map<String, TargetColumn> existing) {
-    List<String> problems = new ArrayList<>();
+    SchemaMismatch mismatch = new SchemaMismatch(table);
     for (InputColumn column : input) {
       TargetColumn t = existing.get(column.name());
       if (t == null) {
-        problems.add(
-            "column '"
-                + column.name()
-                + "' is "
-                + column.duckType()
-                + " in the input but missing from the table");
+        mismatch.missingFromTable(column);
       } else if (!PostgresTypes.accepts(t.typeName(), column)) {
-        problems.add(
-            "column '"
-                + column.name()
-                + "' is "
-                + column.duckType()
-                + " in the input but "
-                + t.displayType()
-                + " in the table");
+        mismatch.typeDiffers(column, t.displayType());
       }
     }
     Set<String> inputNames = input.stream().map(InputColumn::name).collect(Collectors.toSet());
     for (TargetColumn t : existing.values()) {
       if (t.notNull() && !t.hasDefault() && !inputNames.contains(t.name())) {
-        problems.add(
-            "column '"
-                + t.name()
-                + "' is "
-                + t.displayType()
-                + " NOT NULL without a default in the table but missing from the input");
+        mismatch.missingFromInput(t.name(), t.displayType());
       }
     }
-    if (!problems.isEmpty()) {
-      throw new LoadException(
-          "the input does not fit table " + table + ": " + String.join("; ", problems));
-    }
+    mismatch.throwIfAny();
   }
 
   /** Creates the table; its primary key comes after its rows ({@link #write}). */
