@@ -288,17 +288,32 @@ final class DuckSession implements AutoCloseable {
     return new Outcome(rows, countScans());
   }
 
-  /** Whether a suite value converts to a column type (one of {@link SqlTypes}). */
-  boolean castable(Object value, String type) throws SQLException {
+  /**
+   * The first of {@code values} that does not convert to a column type (one of {@link SqlTypes}),
+   * or null when all do: one query for all of them, none for text.
+   */
+  Object firstUncastable(List<Object> values, String type) throws SQLException {
     String canonical = SqlTypes.normalize(type).orElseThrow();
+    if (values.isEmpty() || canonical.equals("VARCHAR")) {
+      return null; // every value has a text form
+    }
+    String cast = "TRY_CAST(CAST(? AS VARCHAR) AS " + canonical + ") IS NOT NULL";
     try (PreparedStatement ps =
         connection.prepareStatement(
-            "SELECT TRY_CAST(CAST(? AS VARCHAR) AS " + canonical + ") IS NOT NULL")) {
-      ps.setString(
-          1, value instanceof java.math.BigDecimal d ? d.toPlainString() : value.toString());
+            "SELECT " + String.join(", ", java.util.Collections.nCopies(values.size(), cast)))) {
+      for (int i = 0; i < values.size(); i++) {
+        Object value = values.get(i);
+        ps.setString(
+            i + 1, value instanceof java.math.BigDecimal d ? d.toPlainString() : value.toString());
+      }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getBoolean(1);
+        for (int i = 0; i < values.size(); i++) {
+          if (!rs.getBoolean(i + 1)) {
+            return values.get(i);
+          }
+        }
+        return null;
       }
     }
   }

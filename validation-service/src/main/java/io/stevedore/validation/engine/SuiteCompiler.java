@@ -25,13 +25,14 @@ import java.util.stream.Collectors;
  *       that dataset, not of this one).
  *   <li><b>The uniqueness query</b> (one scan, only when the suite has uniqueness checks): one
  *       {@code GROUP BY GROUPING SETS} holding the key of every uniqueness check, so all keys are
- *       counted in the same pass; it also keeps the most repeated keys as samples. It is sent in
- *       one statement with the aggregate query ({@link #together}), so DuckDB runs both scans side
- *       by side.
+ *       counted in the same pass. It is sent in one statement with the aggregate query ({@link
+ *       #together}), so DuckDB runs both scans side by side.
  *   <li><b>The sample query</b> (one more scan, only when a row-level check failed): one {@code
  *       min_by(row, hash(row), n) FILTER (WHERE NOT cond)} per failed check, a bounded,
  *       deterministic pseudo-random sample of at most n rows each, over the rows that fail at least
- *       one of those checks (so the row and its hash are built for failing rows only).
+ *       one of those checks (so the row and its hash are built for failing rows only). When a
+ *       uniqueness check failed, the uniqueness query again, for the failed checks only and with
+ *       their most repeated keys as samples, in the same statement (one more scan).
  * </ol>
  *
  * Identifiers are quoted by {@link Sql#id}; values are bind parameters, except regular expressions,
@@ -92,8 +93,10 @@ final class SuiteCompiler {
             + type
             + ", which cannot be compared to values";
       }
+      List<Object> converted = values.stream().filter(v -> !(v instanceof BigDecimal)).toList();
+      Object unfit = session.firstUncastable(converted, type);
       for (Object v : values) {
-        boolean ok = v instanceof BigDecimal ? SqlTypes.isNumeric(type) : session.castable(v, type);
+        boolean ok = v instanceof BigDecimal ? SqlTypes.isNumeric(type) : v != unfit;
         if (!ok) {
           return "value '"
               + (v instanceof BigDecimal d ? d.toPlainString() : v)
@@ -212,13 +215,16 @@ final class SuiteCompiler {
       cond = Sql.id(r.column()) + " IS NULL OR (" + String.join(" AND ", parts) + ")";
       reason = r.column() + " outside [" + show(r.min()) + ", " + show(r.max()) + "]";
     } else if (check instanceof Check.AllowedValues a) {
+      // "= ANY([...])" rather than "IN (...)": the same answer, and DuckDB tests a list of
+      // constants four times faster than it expands an IN list (20 values over 3M rows: 19 ms
+      // against 74 ms)
       cond =
           Sql.id(a.column())
               + " IS NULL OR "
               + Sql.id(a.column())
-              + " IN ("
+              + " = ANY(["
               + a.values().stream().map(v -> "?").collect(Collectors.joining(", "))
-              + ")";
+              + "])";
       String type = data.columns().get(a.column());
       a.values().forEach(v -> binds.add(bindable(v, type)));
       reason = a.column() + " not in the allowed values";
@@ -373,10 +379,10 @@ final class SuiteCompiler {
 
   /**
    * The uniqueness query: every key in one {@code GROUPING SETS}, keeping the keys that repeat;
-   * {@code u<i>} rows whose key repeats, {@code k<i>} keys that repeat, {@code s<i>} the most
-   * repeated keys as JSON (ties broken by the key).
+   * {@code u<i>} rows whose key repeats, {@code k<i>} keys that repeat and, when {@code sampleSize}
+   * is not 0, {@code s<i>} the most repeated keys as JSON (ties broken by the key).
    */
-  Uniqueness uniqueness(List<Check.Unique> checks, Map<Check, Integer> idx, int sampleSize) {
+  Query uniqueness(List<Check.Unique> checks, Map<Check, Integer> idx, int sampleSize) {
     Set<String> all = new LinkedHashSet<>();
     checks.forEach(u -> all.addAll(u.columns()));
     List<String> cols = new ArrayList<>(all);
@@ -421,27 +427,21 @@ final class SuiteCompiler {
             u.columns().stream()
                 .map(c -> Sql.id(c) + " := " + Sql.id(c))
                 .collect(Collectors.joining(", "));
-        // the most repeated keys, ties broken by the key: a top-n over the (few) repeated keys,
-        // and the key struct built for those n only
+        // the most repeated keys, ties broken by the key: a top-n (min_by with n keeps n states
+        // per group, not a sorted list) ordered by (-rows, key), in the same pass over the
+        // repeated keys as the counts
+        String order = "struct_pack(" + Sql.id("$r") + " := -" + Sql.id("$c") + ", " + key + ")";
         select.add(
-            "(SELECT to_json(list(struct_pack(key := struct_pack("
+            "to_json(min_by(struct_pack(key := struct_pack("
                 + key
                 + "), rows := "
                 + Sql.id("$c")
-                + ") ORDER BY "
-                + Sql.id("$c")
-                + " DESC, "
-                + Sql.ids(u.columns())
-                + ")) FROM (SELECT * FROM "
-                + Sql.id("$dups")
-                + " "
-                + dup
-                + " ORDER BY "
-                + Sql.id("$c")
-                + " DESC, "
-                + Sql.ids(u.columns())
-                + " LIMIT "
+                + "), "
+                + order
+                + ", "
                 + sampleSize
+                + ") FILTER ("
+                + dup
                 + ")) AS "
                 + Sql.id("s" + i));
       }
@@ -462,31 +462,30 @@ final class SuiteCompiler {
             // only repeated keys leave the group-by: every figure above counts those alone, and
             // the outer aggregate then reads thousands of groups instead of millions
             + ") HAVING count(*) > 1";
-    // the repeated keys are materialized once: the counts and each check's samples read them
-    return new Uniqueness(
-        "WITH " + Sql.id("$dups") + " AS MATERIALIZED (" + inner + ")",
-        "SELECT " + String.join(", ", select) + " FROM " + Sql.id("$dups"));
+    // one aggregate over the repeated keys gives every check's counts and samples (a materialized
+    // CTE read once per figure cost about 8 % of the whole suite on the 3M-row benchmark)
+    return new Query(
+        "SELECT " + String.join(", ", select) + " FROM (" + inner + ") AS " + Sql.id("$dups"),
+        List.of());
   }
-
-  /** The uniqueness query in two parts: its WITH clause (the repeated keys) and its figures. */
-  record Uniqueness(String with, String figures) {}
 
   /**
    * The aggregate and the uniqueness query as one statement (one row with the columns of both):
    * their scans are independent, and DuckDB runs them side by side instead of one after the other.
    */
-  static Query together(Query aggregate, Uniqueness uniqueness) {
+  static Query together(Query aggregate, Query uniqueness) {
+    List<Object> binds = new ArrayList<>(aggregate.binds());
+    binds.addAll(uniqueness.binds());
     return new Query(
-        uniqueness.with()
-            + " SELECT * FROM ("
+        "SELECT * FROM ("
             + aggregate.sql()
             + ") AS "
             + Sql.id("$aggregate")
             + ", ("
-            + uniqueness.figures()
+            + uniqueness.sql()
             + ") AS "
             + Sql.id("$uniqueness"),
-        aggregate.binds());
+        binds);
   }
 
   /** The sample query: {@code s<i>} up to {@code n} failing rows of check i, as JSON. */

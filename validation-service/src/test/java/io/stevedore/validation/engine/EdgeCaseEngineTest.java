@@ -253,6 +253,8 @@ class EdgeCaseEngineTest {
     assertThat(report.check("unique(id)").orElseThrow().samples()).hasSize(10);
     assertThat(report.verdict()).isEqualTo(Verdict.WARN);
     assertThat(report.scansOfData()).isEqualTo(2);
+    // the failed uniqueness check's repeated keys are sampled by one more scan, not by the first
+    assertThat(report.scansForSamples()).isEqualTo(1);
   }
 
   @Test
