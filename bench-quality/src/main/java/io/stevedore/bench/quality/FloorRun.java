@@ -44,7 +44,7 @@ public final class FloorRun {
             AS destination_pattern,
           count(*) FILTER (WHERE length(origin) <> 3) AS origin_length,
           min(length(origin)) AS origin_length_lo, max(length(origin)) AS origin_length_hi,
-          count(*) FILTER (WHERE destination NOT IN (%s)) AS destination_hub,
+          count(*) FILTER (WHERE NOT (destination = ANY([%s]))) AS destination_hub,
           count(*) FILTER (WHERE (origin <> destination) IS NOT TRUE) AS not_same_airport,
           count(*) FILTER (WHERE (delay <= 15 OR distance >= 500) IS NOT TRUE)
             AS short_flights_on_time,
