@@ -3,8 +3,10 @@ package io.stevedore.bench;
 import com.github.kagkarlsson.scheduler.CurrentlyExecuting;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.sun.management.OperatingSystemMXBean;
@@ -50,7 +52,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * one-time executions, on the same embedded Postgres, in the same run.
  *
  * <p>Workloads per round: {@code --runs} runs of a 5-stage chain, and one run of {@code --fanout}
- * parallel stages; db-scheduler drains as many executions as each workload has stages. Both are
+ * parallel stages; db-scheduler drains as many executions as each workload has stages, and for
+ * the chain also as many chains of 5 steps, each step replaced by the next on completion. Both are
  * timed from their first pick-up (first run admitted; first execution started) to their last
  * completion, so neither pays for its idle polling interval. Per phase it reports:
  *
@@ -296,6 +299,7 @@ public final class DispatchBench {
 
     List<Phase> chain = new ArrayList<>();
     List<Phase> chainPeer = new ArrayList<>();
+    List<Phase> chainedPeer = new ArrayList<>();
     List<Phase> fan = new ArrayList<>();
     List<Phase> fanPeer = new ArrayList<>();
     for (int round = 1 - warmUps; round <= rounds; round++) {
@@ -305,20 +309,24 @@ public final class DispatchBench {
       String label = warmUp ? "warm-up" : "round " + round;
       Phase a = orchestratorPhase(label, "chain", r, CHAIN_STAGES);
       Phase b = peerPhase(label, r * CHAIN_STAGES);
+      Phase b2 = peerPhase(label, r * CHAIN_STAGES, true);
       Phase c = orchestratorPhase(label, "fan-out", 1, f);
       Phase d = peerPhase(label, f);
-      for (Phase p : List.of(a, b, c, d)) {
+      for (Phase p : List.of(a, b, b2, c, d)) {
         System.out.println(p.row());
       }
       System.out.printf(
           Locale.ROOT,
-          "  %s: chain %.0f%% of db-scheduler, fan-out %.0f%% of db-scheduler%n",
+          "  %s: chain %.0f%% of db-scheduler's independent executions, %.0f%% of its chains;"
+              + " fan-out %.0f%% of db-scheduler%n",
           label,
           100 * a.rate() / b.rate(),
+          100 * a.rate() / b2.rate(),
           100 * c.rate() / d.rate());
       if (!warmUp) {
         chain.add(a);
         chainPeer.add(b);
+        chainedPeer.add(b2);
         fan.add(c);
         fanPeer.add(d);
       }
@@ -331,17 +339,21 @@ public final class DispatchBench {
     System.out.println(Phase.header());
     Phase mc = median(chain);
     Phase mcp = chainPeer.get(chain.indexOf(mc));
+    Phase mcc = chainedPeer.get(chain.indexOf(mc));
     Phase mf = median(fan);
     Phase mfp = fanPeer.get(fan.indexOf(mf));
-    for (Phase p : List.of(mc, mcp, mf, mfp)) {
+    for (Phase p : List.of(mc, mcp, mcc, mf, mfp)) {
       System.out.println(p.row());
     }
     System.out.printf(
         Locale.ROOT,
-        "orchestrator / db-scheduler: chain %.2f (rounds %s), fan-out %.2f (rounds %s)"
+        "orchestrator / db-scheduler: chain against independent executions %.2f (rounds %s),"
+            + " chain against db-scheduler's chains %.2f (rounds %s), fan-out %.2f (rounds %s)"
             + " (goal: at least 1.00)%n",
         mc.rate() / mcp.rate(),
         ratios(chain, chainPeer),
+        mc.rate() / mcc.rate(),
+        ratios(chain, chainedPeer),
         mf.rate() / mfp.rate(),
         ratios(fan, fanPeer));
     System.out.println();
@@ -613,17 +625,25 @@ public final class DispatchBench {
   }
 
   Phase peerPhase(String round, int executions) throws Exception {
+    return peerPhase(round, executions, false);
+  }
+
+  /** db-scheduler draining {@code executions} independent executions, or chains of them. */
+  Phase peerPhase(String round, int executions, boolean chained) throws Exception {
     Counters before = counters();
     long cpu0 = os.getProcessCpuTime();
     long pgCpu0 = postgresCpu();
-    Peer.Drain drain = peer.drain(executions);
+    Peer.Drain drain =
+        chained ? peer.drainChains(executions / CHAIN_STAGES) : peer.drain(executions);
     long cpu1 = os.getProcessCpuTime();
     long pgCpu1 = postgresCpu();
     List<Stmt> statements = statements(PEER_ROLE);
     Counters after = countersAfterSettle();
     return new Phase(
         round,
-        "db-scheduler " + executions + " executions",
+        chained
+            ? "db-scheduler " + executions / CHAIN_STAGES + " chains x " + CHAIN_STAGES
+            : "db-scheduler " + executions + " executions",
         executions,
         drain.seconds(),
         before,
@@ -641,6 +661,7 @@ public final class DispatchBench {
     final HikariDataSource dataSource;
     final Scheduler scheduler;
     final OneTimeTask<Void> task;
+    CustomTask<Integer> chain; // not final: its own steps name it
     final AtomicInteger completed = new AtomicInteger();
     final AtomicReference<Instant> firstStart = new AtomicReference<>();
     volatile CountDownLatch done = new CountDownLatch(0);
@@ -672,10 +693,28 @@ public final class DispatchBench {
                 + " (priority desc, execution_time asc)");
       }
       task = Tasks.oneTime("noop").execute((instance, context) -> {});
+      // a chain as db-scheduler users write one: each step, when it completes, is replaced by the
+      // next step in the same transaction (delete and insert), due at once
+      chain =
+          Tasks.custom("chain", Integer.class)
+              .execute(
+                  (instance, context) -> {
+                    int step = instance.getData();
+                    if (step >= CHAIN_STAGES) {
+                      return new CompletionHandler.OnCompleteRemove<>();
+                    }
+                    String id = instance.getId();
+                    String next = id.substring(0, id.lastIndexOf('-') + 1) + (step + 1);
+                    return new CompletionHandler.OnCompleteReplace<Integer, Integer>(
+                        current -> this.chain.schedulableInstance(next, step + 1));
+                  });
       scheduler =
-          Scheduler.create(dataSource, task)
+          Scheduler.create(dataSource, task, chain)
               .threads(threads)
               .pollUsingLockAndFetch(0.5, 1.0)
+              // an execution scheduled due now (a chain's next step) wakes the poller at once, as
+              // the orchestrator's completions hand the next stage to its dispatcher
+              .enableImmediateExecution()
               .pollingInterval(Duration.ofSeconds(1))
               .addSchedulerListener(
                   new AbstractSchedulerListener() {
@@ -700,15 +739,30 @@ public final class DispatchBench {
     }
 
     Drain drain(int executions) throws Exception {
-      completed.set(0);
-      firstStart.set(null);
-      expected = executions;
-      done = new CountDownLatch(1);
       List<TaskInstance<?>> instances = new ArrayList<>(executions);
       String batch = UUID.randomUUID().toString().substring(0, 8);
       for (int i = 0; i < executions; i++) {
         instances.add(task.instance(batch + "-" + i));
       }
+      return drain(instances, executions, "noop");
+    }
+
+    /** {@code chains} chains of {@link #CHAIN_STAGES} steps, each step an execution. */
+    Drain drainChains(int chains) throws Exception {
+      List<TaskInstance<?>> instances = new ArrayList<>(chains);
+      String batch = UUID.randomUUID().toString().substring(0, 8);
+      for (int i = 0; i < chains; i++) {
+        instances.add(chain.instance(batch + "-" + i + "-1", 1));
+      }
+      return drain(instances, chains * CHAIN_STAGES, "chain");
+    }
+
+    private Drain drain(List<TaskInstance<?>> instances, int executions, String taskName)
+        throws Exception {
+      completed.set(0);
+      firstStart.set(null);
+      expected = executions;
+      done = new CountDownLatch(1);
       scheduler.scheduleBatch(instances, Instant.now());
       if (!done.await(10, TimeUnit.MINUTES)) {
         throw new IllegalStateException(
@@ -716,7 +770,8 @@ public final class DispatchBench {
       }
       try (Connection c = dataSource.getConnection();
           PreparedStatement ps =
-              c.prepareStatement("select count(*) from scheduled_tasks where task_name = 'noop'")) {
+              c.prepareStatement("select count(*) from scheduled_tasks where task_name = ?")) {
+        ps.setString(1, taskName);
         // Completed one-time executions are deleted; wait for the last deletes.
         for (int i = 0; i < 100; i++) {
           try (ResultSet rs = ps.executeQuery()) {

