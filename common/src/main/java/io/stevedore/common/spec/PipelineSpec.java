@@ -67,7 +67,7 @@ public record PipelineSpec(
     Objects.requireNonNull(team, "team");
     Objects.requireNonNull(stages, "stages");
     parameters = immutableMap(parameters);
-    stages = List.copyOf(stages);
+    stages = new Stages(List.copyOf(stages));
   }
 
   @JsonCreator
@@ -89,7 +89,44 @@ public record PipelineSpec(
 
   /** The stage with this id, if there is one. */
   public Optional<Stage> stage(String id) {
-    return stages.stream().filter(s -> s.id().equals(id)).findFirst();
+    return Optional.ofNullable(((Stages) stages).byId(id));
+  }
+
+  /**
+   * The stages, unmodifiable, with an index by id: the orchestrator looks a stage up for every
+   * attempt it claims and ends, and a scan of a 10,000-stage fan-out per lookup took half of its
+   * CPU (JFR, dispatch benchmark). Equal to any list with the same stages.
+   */
+  private static final class Stages extends java.util.AbstractList<Stage>
+      implements java.util.RandomAccess {
+    private final List<Stage> stages;
+    private volatile Map<String, Stage> byId;
+
+    Stages(List<Stage> stages) {
+      this.stages = stages;
+    }
+
+    Stage byId(String id) {
+      Map<String, Stage> index = byId;
+      if (index == null) {
+        index = new java.util.HashMap<>();
+        for (Stage s : stages) {
+          index.putIfAbsent(s.id(), s); // the first of duplicate ids, as a scan would find
+        }
+        byId = index;
+      }
+      return index.get(id);
+    }
+
+    @Override
+    public Stage get(int index) {
+      return stages.get(index);
+    }
+
+    @Override
+    public int size() {
+      return stages.size();
+    }
   }
 
   /**
