@@ -60,12 +60,7 @@ final class JdbcLoader {
       Map<String, String> existing = targetColumns(db, table);
       if (existing.isEmpty()) {
         if (!target.createTable()) {
-          throw new LoadException(
-              "table "
-                  + table
-                  + " does not exist in connection '"
-                  + target.connectionName()
-                  + "'; create it, or ask the load to create it (createTable)");
+          throw LoadException.missingTable(table, target);
         }
         createTable(db, table, input);
       } else {

@@ -66,12 +66,7 @@ final class PostgresLoader {
       boolean created = existing.isEmpty();
       if (created) {
         if (!target.createTable()) {
-          throw new LoadException(
-              "table "
-                  + table
-                  + " does not exist in connection '"
-                  + target.connectionName()
-                  + "'; create it, or ask the load to create it (createTable)");
+          throw LoadException.missingTable(table, target);
         }
         createTable(pg, table, input);
       } else {
