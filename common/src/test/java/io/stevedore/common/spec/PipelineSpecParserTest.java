@@ -137,6 +137,23 @@ class PipelineSpecParserTest {
   }
 
   @Test
+  void readsStoredCanonicalJsonIntoTheSpecItWasWrittenFrom() {
+    PipelineSpec spec = parser.parseOrThrow(resource("/specs/example.yaml"));
+
+    assertThat(parser.readStored(parser.toJson(spec))).isEqualTo(spec);
+  }
+
+  @Test
+  void storedTextThatDoesNotMapIsCheckedAndEveryProblemNamed() {
+    String notASpec = "{\"name\": \"p\", \"team\": \"t\", \"stages\": \"none\"}";
+
+    assertThatThrownBy(() -> parser.readStored(notASpec))
+        .isInstanceOfSatisfying(
+            InvalidSpecException.class,
+            e -> assertThat(e.problems()).extracting(SpecProblem::path).contains("stages"));
+  }
+
+  @Test
   void canonicalJsonSortsMapsAndNormalizesDurations() {
     PipelineSpec a =
         parser.parseOrThrow(

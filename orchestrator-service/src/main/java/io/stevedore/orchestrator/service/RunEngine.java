@@ -1175,7 +1175,8 @@ public class RunEngine {
     values.put("pipeline", run.pipelineName());
     values.put("team", run.teamName());
     values.put("stage_id", stage.id());
-    for (Map.Entry<String, String> p : parameters(run, spec).entrySet()) {
+    Map<String, String> parameters = parameters(run, spec);
+    for (Map.Entry<String, String> p : parameters.entrySet()) {
       values.put("params." + p.getKey(), p.getValue());
     }
     List<String> command = new ArrayList<>();
@@ -1218,8 +1219,10 @@ public class RunEngine {
     env.put("STEVEDORE_LOGICAL_TIME", logical.toString());
     env.put("STEVEDORE_CPU", Integer.toString(stage.resources().cpu()));
     env.put("STEVEDORE_MEMORY", Integer.toString(stage.resources().memory()));
-    env.put("STEVEDORE_STAGE_SPEC", json(stage));
-    env.put("STEVEDORE_PARAMS", json(parameters(run, spec)));
+    env.put(
+        "STEVEDORE_STAGE_SPEC",
+        specs.version(run.pipelineId(), run.pipelineVersion()).stageJson(stage, this::json));
+    env.put("STEVEDORE_PARAMS", json(parameters));
     List<String> taskCommand = new ArrayList<>();
     if (stage.type() == StageType.CONTAINER) {
       stage.command().forEach(c -> taskCommand.add(Templates.render(c, values)));

@@ -1,14 +1,16 @@
 package io.stevedore.orchestrator.store;
 
 import io.stevedore.common.spec.PipelineSpec;
+import io.stevedore.common.spec.PipelineSpec.Stage;
 import io.stevedore.common.spec.PipelineSpecParser;
-import io.stevedore.common.spec.SpecFormat;
 import io.stevedore.common.store.Jdbc;
 import io.stevedore.orchestrator.domain.Dag;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 /**
  * Pipeline versions are immutable, so each is read and parsed once and kept with its stage graph.
@@ -16,8 +18,21 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class SpecStore {
 
-  /** A parsed pipeline version with its graph. */
-  public record Version(PipelineSpec spec, Dag dag) {}
+  /**
+   * A parsed pipeline version with its graph, and the JSON of its stages as each attempt's task
+   * carries it (written once per version, not once per attempt).
+   */
+  public record Version(PipelineSpec spec, Dag dag, ConcurrentMap<String, String> stageJson) {
+
+    Version(PipelineSpec spec, Dag dag) {
+      this(spec, dag, new ConcurrentHashMap<>());
+    }
+
+    /** The JSON of one of this version's stages: {@code write}'s answer, kept for the next call. */
+    public String stageJson(Stage stage, Function<Stage, String> write) {
+      return stageJson.computeIfAbsent(stage.id(), id -> write.apply(stage));
+    }
+  }
 
   private record Key(UUID pipelineId, int version) {}
 
@@ -53,7 +68,8 @@ public class SpecStore {
                             + " version "
                             + key.version()
                             + " not found"));
-    PipelineSpec spec = parser.parseOrThrow(json, SpecFormat.JSON);
+    // Stored by the scheduler after its checks: mapped, not checked again.
+    PipelineSpec spec = parser.readStored(json);
     return new Version(spec, new Dag(spec));
   }
 }
