@@ -52,8 +52,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * one-time executions, on the same embedded Postgres, in the same run.
  *
  * <p>Workloads per round: {@code --runs} runs of a 5-stage chain, and one run of {@code --fanout}
- * parallel stages; db-scheduler drains as many executions as each workload has stages, and for
- * the chain also as many chains of 5 steps, each step replaced by the next on completion. Both are
+ * parallel stages; db-scheduler drains as many executions as each workload has stages, and for the
+ * chain also as many chains of 5 steps, each step replaced by the next on completion. Both are
  * timed from their first pick-up (first run admitted; first execution started) to their last
  * completion, so neither pays for its idle polling interval. Per phase it reports:
  *
@@ -67,7 +67,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>statements per stage by role ({@code pg_stat_statements}; each system has its own role),
  *       and the orchestrator's top statements by total time: where its time goes;
  *   <li>CPU per stage: the orchestrator's JVM, Postgres (every backend), and this JVM for
- *       db-scheduler.
+ *       db-scheduler; and ElasticMQ's JVM ({@code mq ms/st}), which receives the orchestrator's run
+ *       events (db-scheduler sends none).
  * </ul>
  *
  * <pre>
@@ -101,6 +102,7 @@ public final class DispatchBench {
   final String pgUrl;
   final Path postgresData;
   final Process orchestrator;
+  final long queueServerPid;
   final PipelineSpecParser parser = new PipelineSpecParser();
   final UUID team = UUID.randomUUID();
   final OperatingSystemMXBean os =
@@ -115,7 +117,8 @@ public final class DispatchBench {
       int threads,
       String pgUrl,
       Path postgresData,
-      Process orchestrator) {
+      Process orchestrator,
+      long queueServerPid) {
     this.runs = runs;
     this.fanout = fanout;
     this.rounds = rounds;
@@ -123,6 +126,7 @@ public final class DispatchBench {
     this.pgUrl = pgUrl;
     this.postgresData = postgresData;
     this.orchestrator = orchestrator;
+    this.queueServerPid = queueServerPid;
   }
 
   public static void main(String[] args) throws Exception {
@@ -189,11 +193,13 @@ public final class DispatchBench {
         Statement s = c.createStatement()) {
       s.execute("create extension pg_stat_statements");
     }
+    // ElasticMQ stands in for SQS, which runs on no core of ours: the full JIT, not the tests' C1.
+    System.setProperty(ChildServer.JVM_OPTIONS, "-XX:+UseSerialGC -Xmx512m");
     ChildServer sqs = ChildServer.get("sqs");
 
     Process orchestrator = startOrchestrator(jar, pgUrl, sqs.port());
     DispatchBench bench =
-        new DispatchBench(runs, fanout, rounds, threads, pgUrl, pgDir, orchestrator);
+        new DispatchBench(runs, fanout, rounds, threads, pgUrl, pgDir, orchestrator, sqs.pid());
     try {
       bench.run();
     } finally {
@@ -443,6 +449,7 @@ public final class DispatchBench {
     Counters before = counters();
     long cpu0 = orchestratorCpu();
     long pgCpu0 = postgresCpu();
+    long mqCpu0 = cpuOfTree(queueServerPid);
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps =
@@ -485,6 +492,7 @@ public final class DispatchBench {
     }
     long cpu1 = orchestratorCpu();
     long pgCpu1 = postgresCpu();
+    long mqCpu1 = cpuOfTree(queueServerPid);
     List<Stmt> statements = statements(ORCHESTRATOR_ROLE);
     Counters after = countersAfterSettle();
     int stages = runCount * stagesPerRun;
@@ -519,7 +527,7 @@ public final class DispatchBench {
     }
     double seconds = Duration.between(first, last).toNanos() / 1e9;
     if (timeline) {
-      printTimeline(pipeline, first);
+      printTimeline(pipeline, first, runCount == 1);
     }
     return new Phase(
         round,
@@ -530,6 +538,7 @@ public final class DispatchBench {
         after,
         (cpu1 - cpu0) / 1e6,
         (pgCpu1 - pgCpu0) / 1e6,
+        (mqCpu1 - mqCpu0) / 1e6,
         statements,
         backgroundCommitsPerSecond);
   }
@@ -586,37 +595,55 @@ public final class DispatchBench {
    * (PENDING), claimed (launch intent), recorded RUNNING and ended, in ms after the first run
    * started: min, median and max over the runs.
    */
-  void printTimeline(UUID pipeline, Instant first) throws SQLException {
+  void printTimeline(UUID pipeline, Instant first, boolean allStages) throws SQLException {
+    // one run (the fan-out): all its stages on one line, at more percentiles
+    String percentiles = allStages ? "array[0, 0.1, 0.5, 0.9, 1]" : "array[0, 0.5, 1]";
     try (Connection c = connect();
         PreparedStatement ps =
             c.prepareStatement(
-                "select s.stage_id, count(*),"
-                    + " percentile_cont(array[0, 0.5, 1]) within group (order by"
+                "select "
+                    + (allStages ? "'all'" : "s.stage_id")
+                    + ", count(*),"
+                    + " percentile_cont("
+                    + percentiles
+                    + ") within group (order by"
                     + "   extract(epoch from s.created_at - ?::timestamptz) * 1000),"
-                    + " percentile_cont(array[0, 0.5, 1]) within group (order by"
+                    + " percentile_cont("
+                    + percentiles
+                    + ") within group (order by"
                     + "   extract(epoch from i.requested_at - ?::timestamptz) * 1000),"
-                    + " percentile_cont(array[0, 0.5, 1]) within group (order by"
+                    + " percentile_cont("
+                    + percentiles
+                    + ") within group (order by"
                     + "   extract(epoch from s.started_at - ?::timestamptz) * 1000),"
-                    + " percentile_cont(array[0, 0.5, 1]) within group (order by"
+                    + " percentile_cont("
+                    + percentiles
+                    + ") within group (order by"
                     + "   extract(epoch from s.ended_at - ?::timestamptz) * 1000)"
                     + " from jobs.stage_runs s join jobs.runs r on r.id = s.run_id"
                     + " join orchestrator.launch_intents i on i.stage_run_id = s.id"
-                    + " where r.pipeline_id = ? group by s.stage_id"
-                    + " order by min(s.created_at), s.stage_id limit 12")) {
+                    + " where r.pipeline_id = ?"
+                    + (allStages
+                        ? ""
+                        : " group by s.stage_id order by min(s.created_at), s.stage_id limit 12"))) {
       Timestamp t0 = Timestamp.from(first);
       for (int i = 1; i <= 4; i++) {
         ps.setTimestamp(i, t0);
       }
       ps.setObject(5, pipeline);
       System.out.println(
-          "  timeline, ms after the first run started (min/median/max over runs):"
-              + " stage, created, claimed, running, ended");
+          "  timeline, ms after the first run started ("
+              + (allStages ? "min/p10/median/p90/max over all stages" : "min/median/max over runs")
+              + "): stage, created, claimed, running, ended");
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           StringBuilder line = new StringBuilder("  " + rs.getString(1) + " x" + rs.getInt(2));
           for (int col = 3; col <= 6; col++) {
             Double[] p = (Double[]) rs.getArray(col).getArray();
-            line.append(String.format(Locale.ROOT, "  %5.0f/%5.0f/%5.0f", p[0], p[1], p[2]));
+            line.append(' ');
+            for (Double v : p) {
+              line.append(String.format(Locale.ROOT, " %5.0f", v));
+            }
           }
           System.out.println(line);
         }
@@ -633,10 +660,12 @@ public final class DispatchBench {
     Counters before = counters();
     long cpu0 = os.getProcessCpuTime();
     long pgCpu0 = postgresCpu();
+    long mqCpu0 = cpuOfTree(queueServerPid);
     Peer.Drain drain =
         chained ? peer.drainChains(executions / CHAIN_STAGES) : peer.drain(executions);
     long cpu1 = os.getProcessCpuTime();
     long pgCpu1 = postgresCpu();
+    long mqCpu1 = cpuOfTree(queueServerPid);
     List<Stmt> statements = statements(PEER_ROLE);
     Counters after = countersAfterSettle();
     return new Phase(
@@ -650,6 +679,7 @@ public final class DispatchBench {
         after,
         (cpu1 - cpu0) / 1e6,
         (pgCpu1 - pgCpu0) / 1e6,
+        (mqCpu1 - mqCpu0) / 1e6,
         statements,
         backgroundCommitsPerSecond);
   }
@@ -864,19 +894,24 @@ public final class DispatchBench {
   /** CPU time of every Postgres process (postmaster and backends), in nanoseconds. */
   long postgresCpu() {
     try {
-      long pid = Long.parseLong(Files.readAllLines(postgresData.resolve("postmaster.pid")).get(0));
-      return ProcessHandle.of(pid)
-          .map(
-              h ->
-                  h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)
-                      + h.descendants()
-                          .mapToLong(
-                              d -> d.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
-                          .sum())
-          .orElse(0L);
+      return cpuOfTree(
+          Long.parseLong(Files.readAllLines(postgresData.resolve("postmaster.pid")).get(0)));
     } catch (IOException | RuntimeException e) {
       return 0L;
     }
+  }
+
+  /** CPU time of a process and its descendants, in nanoseconds (0 if it is gone). */
+  static long cpuOfTree(long pid) {
+    return ProcessHandle.of(pid)
+        .map(
+            h ->
+                h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)
+                    + h.descendants()
+                        .mapToLong(
+                            d -> d.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+                        .sum())
+        .orElse(0L);
   }
 
   Connection connect() throws SQLException {
@@ -894,6 +929,7 @@ public final class DispatchBench {
       Counters after,
       double cpuMs,
       double postgresCpuMs,
+      double queueCpuMs,
       List<Stmt> statements,
       double backgroundPerSecond) {
 
@@ -919,7 +955,7 @@ public final class DispatchBench {
     static String header() {
       return String.format(
           Locale.ROOT,
-          "%-9s %-36s %8s %9s %8s %8s %8s %9s %9s",
+          "%-9s %-36s %8s %9s %8s %8s %8s %9s %9s %9s",
           "round",
           "what",
           "stages",
@@ -928,13 +964,14 @@ public final class DispatchBench {
           "cmt/st",
           "stmt/st",
           "cpu ms/st",
-          "pg ms/st");
+          "pg ms/st",
+          "mq ms/st");
     }
 
     String row() {
       return String.format(
           Locale.ROOT,
-          "%-9s %-36s %8d %9.1f %8.2f %8.2f %8.2f %9.3f %9.3f",
+          "%-9s %-36s %8d %9.1f %8.2f %8.2f %8.2f %9.3f %9.3f %9.3f",
           round,
           what,
           stages,
@@ -943,7 +980,8 @@ public final class DispatchBench {
           commitsPerStage(),
           calls() / (double) stages,
           cpuMs / stages,
-          postgresCpuMs / stages);
+          postgresCpuMs / stages,
+          queueCpuMs / stages);
     }
 
     void printProfile() {

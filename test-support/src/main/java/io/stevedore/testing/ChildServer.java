@@ -22,6 +22,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildServer {
 
+  /**
+   * System property with the child JVMs' options, replacing the tests' (see {@link #jvmOptions}).
+   */
+  public static final String JVM_OPTIONS = "stevedore.child-server.jvm-options";
+
   private static final Map<String, ChildServer> STARTED = new ConcurrentHashMap<>();
 
   private final Process process;
@@ -64,11 +69,9 @@ public final class ChildServer {
       Path readyFile = dir.resolve("ready.properties");
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(jvmOptions());
       command.addAll(
           List.of(
-              "-XX:TieredStopAtLevel=1",
-              "-XX:+UseSerialGC",
-              "-Xmx256m",
               "-cp",
               classpath(),
               Servers.class.getName(),
@@ -126,6 +129,20 @@ public final class ChildServer {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The child JVM's options: for tests, a quick start and a small footprint (C1 only, serial GC); a
+   * benchmark, in which the server stands in for a managed service and shares the cores with what
+   * is measured, sets {@value #JVM_OPTIONS} (space-separated) before the first {@link #get}, to
+   * give it the full JIT.
+   */
+  static List<String> jvmOptions() {
+    String given = System.getProperty(JVM_OPTIONS);
+    if (given != null && !given.isBlank()) {
+      return List.of(given.trim().split("\\s+"));
+    }
+    return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
   }
 
   /** The launcher's own location plus the dependency list written into it at build time. */

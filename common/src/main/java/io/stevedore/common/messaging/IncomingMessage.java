@@ -25,7 +25,9 @@ public final class IncomingMessage {
   private final String type;
   private final int version;
   private final Map<String, String> attributes;
-  private final String body;
+  private final String rawBody;
+  private final String contentEncoding;
+  private String body;
   private final int receiveCount;
   private final Instant sentAt;
   private final ObjectMapper mapper;
@@ -34,7 +36,7 @@ public final class IncomingMessage {
     this.queue = queue;
     this.mapper = mapper;
     this.sqsMessageId = message.messageId();
-    this.body = message.body();
+    this.rawBody = message.body();
     Map<String, String> attributes = new LinkedHashMap<>();
     for (Map.Entry<String, MessageAttributeValue> attribute :
         message.messageAttributes().entrySet()) {
@@ -45,6 +47,7 @@ public final class IncomingMessage {
     this.attributes = Map.copyOf(attributes);
     this.id = attributes.getOrDefault(MessageAttributes.MESSAGE_ID, sqsMessageId);
     this.type = attributes.getOrDefault(MessageAttributes.TYPE, "");
+    this.contentEncoding = attributes.get(MessageAttributes.CONTENT_ENCODING);
     this.version = parseInt(attributes.get(MessageAttributes.VERSION), 0);
     Map<MessageSystemAttributeName, String> system = message.attributes();
     this.receiveCount =
@@ -99,8 +102,22 @@ public final class IncomingMessage {
     return attributes;
   }
 
-  /** The raw body (JSON for outbox messages). */
+  /**
+   * The body (JSON for outbox messages), decoded when it travelled compressed ({@link
+   * ContentEncoding}).
+   *
+   * @throws IllegalArgumentException when its {@value MessageAttributes#CONTENT_ENCODING} is
+   *     unknown or it does not decode (the message then fails like any bad body)
+   */
   public String body() {
+    if (body == null) {
+      try {
+        body = ContentEncoding.decode(rawBody, contentEncoding);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "message " + id + " of type '" + type + "': " + e.getMessage(), e);
+      }
+    }
     return body;
   }
 
@@ -122,7 +139,7 @@ public final class IncomingMessage {
    */
   public <T> T as(Class<T> type) {
     try {
-      return mapper.readValue(body, type);
+      return mapper.readValue(body(), type);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "message "

@@ -15,8 +15,14 @@ public final class MessageAttributes {
   /** The version of the type's contract (a number). */
   public static final String VERSION = "stevedore-version";
 
-  /** SQS allows 10 attributes per message; three are ours. */
-  public static final int MAX_CUSTOM = 7;
+  /**
+   * How the body is encoded, when it is not plain JSON: {@value ContentEncoding#GZIP} (see {@link
+   * ContentEncoding}).
+   */
+  public static final String CONTENT_ENCODING = "stevedore-content-encoding";
+
+  /** SQS allows 10 attributes per message; up to four are ours. */
+  public static final int MAX_CUSTOM = 6;
 
   private static final String RESERVED_PREFIX = "stevedore-";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,256}");

@@ -282,13 +282,15 @@ public class OutboxRelay {
           }
           Chunk chunk = new Chunk(queue, url);
           for (OutboxStore.Row row : queued) {
-            int size = size(row.message());
+            ContentEncoding.Encoded body = ContentEncoding.encode(row.message().body());
+            int size = size(row.message(), body);
             if (!chunk.rows.isEmpty()
                 && (chunk.rows.size() == MAX_ENTRIES || chunk.bytes + size > MAX_BATCH_BYTES)) {
               chunks.add(chunk);
               chunk = new Chunk(queue, url);
             }
             chunk.rows.add(row);
+            chunk.bodies.add(body);
             chunk.bytes += size;
           }
           chunks.add(chunk);
@@ -314,8 +316,8 @@ public class OutboxRelay {
     return outcome;
   }
 
-  private static int size(OutgoingMessage message) {
-    int size = message.body().getBytes(StandardCharsets.UTF_8).length + 100;
+  private static int size(OutgoingMessage message, ContentEncoding.Encoded body) {
+    int size = body.body().getBytes(StandardCharsets.UTF_8).length + 100;
     for (Map.Entry<String, String> attribute : message.attributes().entrySet()) {
       size += attribute.getKey().length() + attribute.getValue().length() + 10;
     }
@@ -330,8 +332,12 @@ public class OutboxRelay {
     return millis <= 0 || millis > max.toMillis() ? max : Duration.ofMillis(millis);
   }
 
-  private static Map<String, MessageAttributeValue> attributes(OutgoingMessage message) {
+  private static Map<String, MessageAttributeValue> attributes(
+      OutgoingMessage message, ContentEncoding.Encoded body) {
     Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+    if (body.encoding() != null) {
+      attributes.put(MessageAttributes.CONTENT_ENCODING, string(body.encoding()));
+    }
     attributes.put(MessageAttributes.MESSAGE_ID, string(message.messageId().toString()));
     attributes.put(MessageAttributes.TYPE, string(message.type()));
     attributes.put(
@@ -389,6 +395,7 @@ public class OutboxRelay {
     final String queue;
     final String url;
     final List<OutboxStore.Row> rows = new ArrayList<>(MAX_ENTRIES);
+    final List<ContentEncoding.Encoded> bodies = new ArrayList<>(MAX_ENTRIES);
     int bytes;
 
     Chunk(String queue, String url) {
@@ -403,8 +410,8 @@ public class OutboxRelay {
         entries.add(
             SendMessageBatchRequestEntry.builder()
                 .id(Integer.toString(i))
-                .messageBody(message.body())
-                .messageAttributes(attributes(message))
+                .messageBody(bodies.get(i).body())
+                .messageAttributes(attributes(message, bodies.get(i)))
                 .build());
       }
       SendMessageBatchResponse response;

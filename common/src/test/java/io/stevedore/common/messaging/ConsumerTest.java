@@ -290,6 +290,52 @@ class ConsumerTest {
   }
 
   @Test
+  void readsACompressedBodyAsJson() {
+    String queue = TestQueues.uniqueQueue("gzip");
+    List<IncomingMessage> seen = new CopyOnWriteArrayList<>();
+    consume(queue, seen::add);
+    StageDone long_ = new StageDone("s".repeat(20_000), 4);
+
+    sendCommitted(queue, long_);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+    assertThat(seen.get(0).attributes())
+        .containsEntry(MessageAttributes.CONTENT_ENCODING, ContentEncoding.GZIP);
+    assertThat(seen.get(0).as(StageDone.class)).isEqualTo(long_);
+  }
+
+  @Test
+  void movesABodyThatDoesNotDecodeToTheDeadLetterQueueWithReason() {
+    String queue = TestQueues.uniqueQueue("badgzip");
+    consume(queue, message -> message.as(StageDone.class));
+    String id = UUID.randomUUID().toString();
+
+    test.sendRaw(
+        queue,
+        id,
+        "stage-done",
+        "this is not gzip",
+        Map.of(MessageAttributes.CONTENT_ENCODING, ContentEncoding.GZIP));
+
+    List<Message> dead =
+        test.receiveUntil(
+            queues.deadLetterUrl(queue), got -> !got.isEmpty(), Duration.ofSeconds(30));
+    assertThat(dead).extracting(TestQueues::id).containsExactly(id);
+    assertThat(
+            test.strings(
+                "select reason from jobs.message_failures where message_id = ? and queue = ?",
+                id,
+                queue))
+        .isNotEmpty()
+        .allMatch(
+            reason ->
+                reason.contains(
+                    "message "
+                        + id
+                        + " of type 'stage-done': the body is marked gzip but is not base64"));
+  }
+
+  @Test
   void readsTypedBodyAndAttributes() {
     String queue = TestQueues.uniqueQueue("typed");
     List<IncomingMessage> seen = new CopyOnWriteArrayList<>();

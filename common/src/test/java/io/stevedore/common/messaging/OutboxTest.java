@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,6 +13,7 @@ import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.SqsResource;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,6 +45,7 @@ class OutboxTest {
   @Inject SqsQueues queues;
   @Inject TestQueues test;
   @Inject SqsClient sqs;
+  @Inject ObjectMapper mapper;
 
   @Test
   void neverSendsMessageOfRolledBackTransaction() {
@@ -97,10 +100,34 @@ class OutboxTest {
             MessageAttributes.TYPE, v -> assertThat(v.stringValue()).isEqualTo("run-requested"))
         .hasEntrySatisfying(
             MessageAttributes.VERSION, v -> assertThat(v.stringValue()).isEqualTo("3"))
-        .hasEntrySatisfying("team", v -> assertThat(v.stringValue()).isEqualTo("analytics"));
+        .hasEntrySatisfying("team", v -> assertThat(v.stringValue()).isEqualTo("analytics"))
+        .doesNotContainKey(MessageAttributes.CONTENT_ENCODING);
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> test.count("select count(*) from jobs.outbox where message_id = ?", id) == 0);
+  }
+
+  record Many(List<RunRequested> runs) {}
+
+  @Test
+  void compressesALongBodyAndMarksItsEncoding() throws Exception {
+    String queue = TestQueues.uniqueQueue("gzip");
+    List<RunRequested> runs = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      runs.add(new RunRequested("run-" + i, i % 5));
+    }
+    Many payload = new Many(runs);
+    QuarkusTransaction.requiringNew().run(() -> outbox.send(queue, "many", 1, payload));
+
+    Message message =
+        test.receiveUntil(queues.url(queue), got -> !got.isEmpty(), Duration.ofSeconds(10)).get(0);
+
+    String json = mapper.writeValueAsString(payload);
+    assertThat(json.length()).isGreaterThan(ContentEncoding.COMPRESS_ABOVE);
+    assertThat(message.messageAttributes().get(MessageAttributes.CONTENT_ENCODING).stringValue())
+        .isEqualTo(ContentEncoding.GZIP);
+    assertThat(message.body().length()).isLessThan(json.length() / 4);
+    assertThat(ContentEncoding.bodyOf(message)).isEqualTo(json);
   }
 
   @Test

@@ -73,21 +73,25 @@ public class TestQueues {
    * Sends a message straight to SQS with the given Stevedore message id (a redelivery stand-in).
    */
   void sendRaw(String queue, String messageId, String type, String body) {
+    sendRaw(queue, messageId, type, body, java.util.Map.of());
+  }
+
+  /** {@link #sendRaw(String, String, String, String)} with more string attributes. */
+  void sendRaw(
+      String queue,
+      String messageId,
+      String type,
+      String body,
+      java.util.Map<String, String> more) {
+    java.util.Map<String, MessageAttributeValue> attributes = new java.util.HashMap<>();
+    attributes.put(MessageAttributes.MESSAGE_ID, string(messageId));
+    attributes.put(MessageAttributes.TYPE, string(type));
+    attributes.put(
+        MessageAttributes.VERSION,
+        MessageAttributeValue.builder().dataType("Number").stringValue("1").build());
+    more.forEach((k, v) -> attributes.put(k, string(v)));
     sqs.sendMessage(
-        b ->
-            b.queueUrl(queues.url(queue))
-                .messageBody(body)
-                .messageAttributes(
-                    java.util.Map.of(
-                        MessageAttributes.MESSAGE_ID,
-                        string(messageId),
-                        MessageAttributes.TYPE,
-                        string(type),
-                        MessageAttributes.VERSION,
-                        MessageAttributeValue.builder()
-                            .dataType("Number")
-                            .stringValue("1")
-                            .build())));
+        b -> b.queueUrl(queues.url(queue)).messageBody(body).messageAttributes(attributes));
   }
 
   private static MessageAttributeValue string(String value) {

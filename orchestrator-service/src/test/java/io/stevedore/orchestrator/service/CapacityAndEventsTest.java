@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.stevedore.common.messaging.ContentEncoding;
 import io.stevedore.orchestrator.Fixtures;
 import io.stevedore.orchestrator.Fixtures.Attempt;
 import io.stevedore.testing.PostgresResource;
@@ -178,10 +179,14 @@ class CapacityAndEventsTest {
             () -> {
               for (Message m :
                   sqs.receiveMessage(
-                          r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
+                          r ->
+                              r.queueUrl(url)
+                                  .maxNumberOfMessages(10)
+                                  .waitTimeSeconds(1)
+                                  .messageAttributeNames("All"))
                       .messages()) {
                 // One run-event-batch message per transaction: its changes in order.
-                for (JsonNode event : mapper.readTree(m.body()).path("events")) {
+                for (JsonNode event : mapper.readTree(ContentEncoding.bodyOf(m)).path("events")) {
                   if (event.path("runId").asText().equals(run.toString())) {
                     mine.add(event);
                   }

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.stevedore.common.contract.Queues;
 import io.stevedore.common.contract.ValidationResult;
 import io.stevedore.common.contract.ValidationResult.Verdict;
+import io.stevedore.common.messaging.ContentEncoding;
 import io.stevedore.common.messaging.Outbox;
 import io.stevedore.orchestrator.Fixtures;
 import io.stevedore.orchestrator.Fixtures.Attempt;
@@ -86,7 +87,7 @@ class ValidateStageTest {
                                   .visibilityTimeout(1)
                                   .messageAttributeNames("All"))
                       .messages()) {
-                JsonNode body = mapper.readTree(m.body());
+                JsonNode body = mapper.readTree(ContentEncoding.bodyOf(m));
                 if (body.path("runId").asText().equals(run.toString())) {
                   sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
                   found.set(body);

@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.stevedore.common.auth.ApiKeys;
 import io.stevedore.common.contract.Alert;
 import io.stevedore.common.contract.ValidationRequest;
+import io.stevedore.common.messaging.ContentEncoding;
 import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.S3Resource;
 import io.stevedore.testing.SqsResource;
@@ -59,7 +60,7 @@ class AlertTest {
                         .maxNumberOfMessages(10)
                         .messageAttributeNames("All"))
             .messages()) {
-      JsonNode json = mapper.readTree(m.body());
+      JsonNode json = mapper.readTree(ContentEncoding.bodyOf(m));
       ALERTS.put(json.path("attributes").path("resultId").asText(), m);
       sqs.deleteMessage(r -> r.queueUrl(alertsUrl).receiptHandle(m.receiptHandle()));
     }
@@ -73,7 +74,7 @@ class AlertTest {
               drain();
               return ALERTS.containsKey(resultId);
             });
-    return mapper.readTree(ALERTS.get(resultId).body());
+    return mapper.readTree(ContentEncoding.bodyOf(ALERTS.get(resultId)));
   }
 
   @Test
@@ -162,15 +163,16 @@ class AlertTest {
         .until(
             () -> {
               drain();
-              return ALERTS.values().stream().anyMatch(m -> m.body().contains(runId.toString()));
+              return ALERTS.values().stream()
+                  .anyMatch(m -> ContentEncoding.bodyOf(m).contains(runId.toString()));
             });
     JsonNode alert =
         mapper.readTree(
             ALERTS.values().stream()
-                .filter(m -> m.body().contains(runId.toString()))
+                .map(ContentEncoding::bodyOf)
+                .filter(text -> text.contains(runId.toString()))
                 .findFirst()
-                .orElseThrow()
-                .body());
+                .orElseThrow());
     assertThat(alert.path("runId").asText()).isEqualTo(runId.toString());
     assertThat(alert.path("stageId").asText()).isEqualTo("check-zips");
     assertThat(alert.path("attributes").path("attempt").asText()).isEqualTo("2");

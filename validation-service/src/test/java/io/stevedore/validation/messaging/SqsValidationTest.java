@@ -8,6 +8,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stevedore.common.auth.ApiKeys;
 import io.stevedore.common.contract.ValidationRequest;
+import io.stevedore.common.messaging.ContentEncoding;
 import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.S3Resource;
 import io.stevedore.testing.SqsResource;
@@ -85,9 +86,13 @@ class SqsValidationTest {
             () -> {
               for (Message m :
                   sqs.receiveMessage(
-                          r -> r.queueUrl(resultsUrl).waitTimeSeconds(1).maxNumberOfMessages(10))
+                          r ->
+                              r.queueUrl(resultsUrl)
+                                  .waitTimeSeconds(1)
+                                  .maxNumberOfMessages(10)
+                                  .messageAttributeNames("All"))
                       .messages()) {
-                JsonNode json = mapper.readTree(m.body());
+                JsonNode json = mapper.readTree(ContentEncoding.bodyOf(m));
                 RESULTS.put(json.path("stageRunId").asText(), json);
                 sqs.deleteMessage(r -> r.queueUrl(resultsUrl).receiptHandle(m.receiptHandle()));
               }
