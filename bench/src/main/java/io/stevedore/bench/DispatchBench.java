@@ -77,6 +77,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * java -cp 'bench/target/quarkus-app/lib/main/*:bench/target/classes' \
  *     io.stevedore.bench.DispatchBench [--runs 200] [--fanout 1000] [--rounds 3] [--threads 10]
  *     [--warm-ups 1] [--warm-up-scale 0.25] [--synchronous-commit on] [--timeline] [--explain-ms N]
+ *     [--profile-loop N]
  * </pre>
  */
 public final class DispatchBench {
@@ -92,6 +93,12 @@ public final class DispatchBench {
 
   /** Warm-up rounds before the counted ones, and their size as a share of a counted round's. */
   static int warmUps;
+
+  /**
+   * Diagnostic: run this many orchestrator fan-outs back to back (no db-scheduler, no settle, so no
+   * commit counts) and print their rates only: a steady load to profile the orchestrator under.
+   */
+  static int profileLoop;
 
   static double warmUpScale;
 
@@ -138,6 +145,7 @@ public final class DispatchBench {
     // Diagnostic: plans of statements slower than this many ms go to Postgres's log (auto_explain).
     int explainMs = intArg(args, "--explain-ms", -1);
     timeline = List.of(args).contains("--timeline");
+    profileLoop = intArg(args, "--profile-loop", 0);
     warmUps = intArg(args, "--warm-ups", 1);
     warmUpScale = Double.parseDouble(stringArg(args, "--warm-up-scale", "0.25"));
     Path jar = Path.of("orchestrator-service/target/quarkus-app/quarkus-run.jar");
@@ -201,7 +209,11 @@ public final class DispatchBench {
     DispatchBench bench =
         new DispatchBench(runs, fanout, rounds, threads, pgUrl, pgDir, orchestrator, sqs.pid());
     try {
-      bench.run();
+      if (profileLoop > 0) {
+        bench.profileLoop(profileLoop);
+      } else {
+        bench.run();
+      }
     } finally {
       orchestrator.destroy();
       orchestrator.waitFor(20, TimeUnit.SECONDS);
@@ -840,7 +852,31 @@ public final class DispatchBench {
   }
 
   /** Transaction ids now, and xact_commit once the idle backends have flushed their counters. */
+  /** See {@link #profileLoop}. */
+  void profileLoop(int count) throws Exception {
+    try (Connection c = connect()) {
+      c.createStatement()
+          .execute(
+              "insert into jobs.teams (id, name, created_at) values ('"
+                  + team
+                  + "', 'bench', now())");
+    }
+    for (int i = 1; i <= count; i++) {
+      Phase p = orchestratorPhase("loop " + i, "fan-out", 1, fanout);
+      System.out.printf(
+          Locale.ROOT,
+          "loop %d: fan-out of %d: %.0f stages/s, orchestrator %.3f ms CPU per stage%n",
+          i,
+          fanout,
+          p.rate(),
+          p.cpuMs() / p.stages());
+    }
+  }
+
   Counters countersAfterSettle() throws Exception {
+    if (profileLoop > 0) {
+      return counters();
+    }
     long xid;
     try (Connection c = connect();
         ResultSet rs = c.createStatement().executeQuery("select txid_current()")) {

@@ -55,9 +55,16 @@ public final class Dag {
   }
 
   private final List<Stage> order;
+  private final java.util.Set<String> upstream = new java.util.HashSet<>();
 
   public Dag(PipelineSpec spec) {
     this.order = topological(spec.stages());
+    order.forEach(stage -> upstream.addAll(stage.dependsOn()));
+  }
+
+  /** Whether some stage depends on {@code stageId}. */
+  public boolean hasDependents(String stageId) {
+    return upstream.contains(stageId);
   }
 
   /** The stages in an order where each comes after all its inputs. */

@@ -445,7 +445,35 @@ public class RunEngine {
 
   /** {@link #advance} for several runs (all locked), with one read and one write batch. */
   private void advanceAll(List<RunRow> toAdvance, Instant now, Writes writes) {
+    advanceAll(toAdvance, now, writes, null);
+  }
+
+  /**
+   * {@link #advanceAll(List, Instant, Writes)}, knowing which stages of each run this transaction
+   * ended ({@code ended}; null: not known). A run none of whose ended stages has a downstream
+   * stage, and which still has an attempt in flight, has nothing to plan: nothing can start or be
+   * skipped, and it cannot end yet (every earlier change was planned in its own transaction). Such
+   * runs are found with one statement instead of reading and planning every stage of each: the
+   * stages of a wide fan-out end in many batches, and each batch would read the whole run again.
+   */
+  private void advanceAll(
+      List<RunRow> candidates, Instant now, Writes writes, Map<UUID, Set<String>> ended) {
     writes.flush();
+    List<RunRow> toAdvance = candidates;
+    if (ended != null) {
+      List<UUID> leaves = new ArrayList<>();
+      for (RunRow run : candidates) {
+        Dag dag = specs.version(run.pipelineId(), run.pipelineVersion()).dag();
+        Set<String> stagesEnded = ended.getOrDefault(run.id(), Set.of());
+        if (!stagesEnded.isEmpty() && stagesEnded.stream().noneMatch(dag::hasDependents)) {
+          leaves.add(run.id());
+        }
+      }
+      Set<UUID> busy = stages.withActiveAttempts(leaves);
+      if (!busy.isEmpty()) {
+        toAdvance = candidates.stream().filter(r -> !busy.contains(r.id())).toList();
+      }
+    }
     Map<UUID, List<StageRunRow>> latestAll =
         stages.latestAll(toAdvance.stream().map(RunRow::id).toList());
     boolean started = false;
@@ -572,6 +600,7 @@ public class RunEngine {
     Map<UUID, StageRunRow> attempts = stages.findAll(before.keySet());
     intents.markEndedAll(before.keySet(), now);
     Map<UUID, RunRow> moved = new LinkedHashMap<>();
+    Map<UUID, Set<String>> ended = new HashMap<>();
     Writes writes = new Writes(now);
     for (Map.Entry<UUID, StopInfo> end : stops.entrySet()) {
       StageRunRow attempt = attempts.get(end.getKey());
@@ -584,9 +613,13 @@ public class RunEngine {
       }
       record(run, attempt, end.getValue(), now, writes);
       moved.put(run.id(), run);
+      ended.computeIfAbsent(run.id(), id -> new HashSet<>()).add(attempt.stageId());
     }
     advanceAll(
-        moved.values().stream().filter(r -> r.status() == RunStatus.RUNNING).toList(), now, writes);
+        moved.values().stream().filter(r -> r.status() == RunStatus.RUNNING).toList(),
+        now,
+        writes,
+        ended);
     Consumer<List<Claim>> launch = handoff;
     if (launch != null && !moved.isEmpty()) {
       // The attempts just started are claimed in this transaction, their launch intents committed

@@ -109,6 +109,20 @@ public class StageRunStore {
     return latest;
   }
 
+  /** Those of the runs that have an attempt in flight (PENDING to RUNNING), in one statement. */
+  public Set<UUID> withActiveAttempts(Collection<UUID> runIds) {
+    if (runIds.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.list(
+            "select r.id from unnest(?) as r(id) where exists (select 1 from jobs.stage_runs s"
+                + " where s.run_id = r.id and (s.status || '') in"
+                + " ('PENDING', 'WAITING_FOR_CAPACITY', 'LAUNCHING', 'RUNNING'))",
+            rs -> rs.getObject(1, UUID.class),
+            (Object) runIds.toArray(UUID[]::new)));
+  }
+
   /** How an active attempt ends, for {@link #endAll}. */
   public record End(
       UUID id, StageStatus status, String failureClass, String reason, Integer exitCode) {}

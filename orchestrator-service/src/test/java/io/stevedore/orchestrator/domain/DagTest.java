@@ -37,6 +37,9 @@ class DagTest {
     assertThat(dag.order()).extracting(PipelineSpec.Stage::id).containsExactly("a", "b", "c", "d");
     assertThat(dag.roots()).containsExactly("a");
     assertThat(dag.downstreamOf(List.of("b"))).containsExactly("d");
+    assertThat(List.of("a", "b", "c", "d"))
+        .filteredOn(dag::hasDependents)
+        .containsExactly("a", "b", "c");
   }
 
   @Test
