@@ -116,9 +116,11 @@ public class StageRunStore {
     }
     return new HashSet<>(
         jdbc.list(
-            "select r.id from unnest(?) as r(id) where exists (select 1 from jobs.stage_runs s"
-                + " where s.run_id = r.id and (s.status || '') in"
-                + " ('PENDING', 'WAITING_FOR_CAPACITY', 'LAUNCHING', 'RUNNING'))",
+            // per run, its own attempts by the (run_id, ...) key until the first in flight: a
+            // lateral join with a limit, which the planner cannot turn into a scan of all attempts
+            "select r.id from unnest(?) as r(id) cross join lateral (select 1 from"
+                + " jobs.stage_runs s where s.run_id = r.id and (s.status || '') in"
+                + " ('PENDING', 'WAITING_FOR_CAPACITY', 'LAUNCHING', 'RUNNING') limit 1) as active",
             rs -> rs.getObject(1, UUID.class),
             (Object) runIds.toArray(UUID[]::new)));
   }
