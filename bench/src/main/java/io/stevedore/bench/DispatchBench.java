@@ -281,13 +281,7 @@ public final class DispatchBench {
   // ------------------------------------------------------------------ the run
 
   void run() throws Exception {
-    try (Connection c = connect()) {
-      c.createStatement()
-          .execute(
-              "insert into jobs.teams (id, name, created_at) values ('"
-                  + team
-                  + "', 'bench', now())");
-    }
+    insertTeam();
     peer = new Peer(pgUrl, threads);
     System.out.printf(
         Locale.ROOT,
@@ -852,15 +846,20 @@ public final class DispatchBench {
   }
 
   /** Transaction ids now, and xact_commit once the idle backends have flushed their counters. */
+  /** The team the bench's pipelines belong to. */
+  void insertTeam() throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into jobs.teams (id, name, created_at) values (?, 'bench', now())")) {
+      ps.setObject(1, team);
+      ps.executeUpdate();
+    }
+  }
+
   /** See {@link #profileLoop}. */
   void profileLoop(int count) throws Exception {
-    try (Connection c = connect()) {
-      c.createStatement()
-          .execute(
-              "insert into jobs.teams (id, name, created_at) values ('"
-                  + team
-                  + "', 'bench', now())");
-    }
+    insertTeam();
     for (int i = 1; i <= count; i++) {
       Phase p = orchestratorPhase("loop " + i, "fan-out", 1, fanout);
       System.out.printf(
