@@ -7,7 +7,10 @@
  * {@code jobs.outbox}; after the commit the {@link io.stevedore.common.messaging.OutboxRelay}
  * publishes it (SendMessageBatch, at least once, retried with backoff). A rolled-back transaction
  * sends nothing; rows committed by a process that then died are published by any running relay or
- * at the next start.
+ * at the next start. A body over 8 KiB travels gzip-compressed and base64-encoded, flagged by the
+ * attribute {@code stevedore-content-encoding} ({@link
+ * io.stevedore.common.messaging.ContentEncoding}); {@link
+ * io.stevedore.common.messaging.IncomingMessage#body()} decodes it.
  *
  * <h2>Consuming</h2>
  *
