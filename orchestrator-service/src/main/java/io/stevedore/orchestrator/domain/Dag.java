@@ -6,10 +6,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The stage graph of a run and the rule that moves it forward. Given the latest attempt of each
@@ -55,7 +57,7 @@ public final class Dag {
   }
 
   private final List<Stage> order;
-  private final java.util.Set<String> upstream = new java.util.HashSet<>();
+  private final Set<String> upstream = new HashSet<>();
 
   public Dag(PipelineSpec spec) {
     this.order = topological(spec.stages());
@@ -80,7 +82,7 @@ public final class Dag {
   /** The stages downstream of {@code stageIds} (transitively), not including them. */
   public List<String> downstreamOf(List<String> stageIds) {
     List<String> found = new ArrayList<>();
-    java.util.Set<String> marked = new java.util.HashSet<>(stageIds);
+    Set<String> marked = new HashSet<>(stageIds);
     for (Stage stage : order) {
       if (!marked.contains(stage.id()) && stage.dependsOn().stream().anyMatch(marked::contains)) {
         marked.add(stage.id());

@@ -1254,7 +1254,7 @@ public class RunEngine {
     env.put("STEVEDORE_MEMORY", Integer.toString(stage.resources().memory()));
     env.put(
         "STEVEDORE_STAGE_SPEC",
-        specs.version(run.pipelineId(), run.pipelineVersion()).stageJson(stage, this::json));
+        specs.version(run.pipelineId(), run.pipelineVersion()).stageJson(stage));
     env.put("STEVEDORE_PARAMS", json(parameters));
     List<String> taskCommand = new ArrayList<>();
     if (stage.type() == StageType.CONTAINER) {

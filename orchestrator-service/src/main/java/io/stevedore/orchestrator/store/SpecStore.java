@@ -1,5 +1,7 @@
 package io.stevedore.orchestrator.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.common.spec.PipelineSpec;
 import io.stevedore.common.spec.PipelineSpec.Stage;
 import io.stevedore.common.spec.PipelineSpecParser;
@@ -9,8 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.function.Function;
 
 /**
  * Pipeline versions are immutable, so each is read and parsed once and kept with its stage graph.
@@ -20,28 +20,52 @@ public class SpecStore {
 
   /**
    * A parsed pipeline version with its graph, and the JSON of its stages as each attempt's task
-   * carries it (written once per version, not once per attempt).
+   * carries it ({@code STEVEDORE_STAGE_SPEC}), written once per version, not once per attempt.
    */
-  public record Version(PipelineSpec spec, Dag dag, ConcurrentMap<String, String> stageJson) {
+  public static final class Version {
+    private final PipelineSpec spec;
+    private final Dag dag;
+    private final ObjectMapper mapper;
+    private final Map<String, String> stageJson = new ConcurrentHashMap<>();
 
-    Version(PipelineSpec spec, Dag dag) {
-      this(spec, dag, new ConcurrentHashMap<>());
+    Version(PipelineSpec spec, Dag dag, ObjectMapper mapper) {
+      this.spec = spec;
+      this.dag = dag;
+      this.mapper = mapper;
     }
 
-    /** The JSON of one of this version's stages: {@code write}'s answer, kept for the next call. */
-    public String stageJson(Stage stage, Function<Stage, String> write) {
-      return stageJson.computeIfAbsent(stage.id(), id -> write.apply(stage));
+    public PipelineSpec spec() {
+      return spec;
+    }
+
+    public Dag dag() {
+      return dag;
+    }
+
+    /** The JSON of one of this version's stages. */
+    public String stageJson(Stage stage) {
+      return stageJson.computeIfAbsent(stage.id(), id -> write(stage));
+    }
+
+    private String write(Stage stage) {
+      try {
+        return mapper.writeValueAsString(stage);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+      }
     }
   }
 
   private record Key(UUID pipelineId, int version) {}
 
   private final Jdbc jdbc;
+  private final ObjectMapper mapper;
   private final PipelineSpecParser parser = new PipelineSpecParser();
   private final Map<Key, Version> cache = new ConcurrentHashMap<>();
 
-  SpecStore(Jdbc jdbc) {
+  SpecStore(Jdbc jdbc, ObjectMapper mapper) {
     this.jdbc = jdbc;
+    this.mapper = mapper;
   }
 
   /**
@@ -70,6 +94,6 @@ public class SpecStore {
                             + " not found"));
     // Stored by the scheduler after its checks: mapped, not checked again.
     PipelineSpec spec = parser.readStored(json);
-    return new Version(spec, new Dag(spec));
+    return new Version(spec, new Dag(spec), mapper);
   }
 }
