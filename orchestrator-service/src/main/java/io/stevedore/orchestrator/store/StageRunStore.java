@@ -35,6 +35,16 @@ public class StageRunStore {
           + " due.previous as status, c.failure_class, c.reason, c.launcher, c.task_ref,"
           + " c.exit_code, c.not_before, c.created_at, c.started_at, c.ended_at";
 
+  /**
+   * A claim's condition that the attempt's run is RUNNING, looked up per candidate through the
+   * run's primary key. As a join on {@code r.status = 'RUNNING'} the planner, estimating one due
+   * row, scanned the {@code runs_active} index for every candidate: all running runs each time
+   * (with 1,000 running chains, 200,000 index entries for a batch of 200, a third of the
+   * orchestrator's Postgres time).
+   */
+  private static final String RUN_IS_RUNNING =
+      "   and (select r.status from jobs.runs r where r.id = s.run_id) = 'RUNNING'";
+
   private static final String COLUMNS =
       "id, run_id, stage_id, attempt, status, failure_class, reason, launcher, task_ref,"
           + " exit_code, not_before, created_at, started_at, ended_at";
@@ -267,8 +277,8 @@ public class StageRunStore {
   public List<StageRunRow> claimDue(Instant now, int limit, String launcher) {
     return jdbc.list(
         "with due as (select s.id, s.status as previous from jobs.stage_runs s"
-            + "   join jobs.runs r on r.id = s.run_id and r.status = 'RUNNING'"
             + "   where s.status in ('PENDING', 'WAITING_FOR_CAPACITY')"
+            + RUN_IS_RUNNING
             + "   and (s.not_before is null or s.not_before <= ?)"
             + "   order by coalesce(s.not_before, s.created_at), s.created_at, s.id"
             + "   limit ? for update of s skip locked)"
@@ -290,8 +300,8 @@ public class StageRunStore {
     }
     return jdbc.list(
         "with due as (select s.id, s.status as previous from jobs.stage_runs s"
-            + "   join jobs.runs r on r.id = s.run_id and r.status = 'RUNNING'"
             + "   where s.run_id = any (?) and s.status = 'PENDING'"
+            + RUN_IS_RUNNING
             + "   and (s.not_before is null or s.not_before <= ?)"
             + "   order by s.created_at, s.id for update of s skip locked)"
             + CLAIM,
