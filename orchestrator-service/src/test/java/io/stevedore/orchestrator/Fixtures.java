@@ -1,18 +1,28 @@
 package io.stevedore.orchestrator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.stevedore.common.contract.Queues;
 import io.stevedore.common.contract.RunRequest;
+import io.stevedore.common.messaging.ContentEncoding;
 import io.stevedore.common.messaging.Outbox;
 import io.stevedore.common.spec.PipelineSpec;
 import io.stevedore.common.spec.PipelineSpecParser;
 import io.stevedore.common.spec.SpecFormat;
 import io.stevedore.common.store.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import org.awaitility.Awaitility;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /** Teams, pipelines and runs written straight into {@code jobs}, as the scheduler would. */
 @ApplicationScoped
@@ -30,11 +40,61 @@ public class Fixtures {
 
   private final Jdbc jdbc;
   private final Outbox outbox;
+  private final SqsClient sqs;
+  private final ObjectMapper mapper;
   private final PipelineSpecParser parser = new PipelineSpecParser();
 
-  Fixtures(Jdbc jdbc, Outbox outbox) {
+  Fixtures(Jdbc jdbc, Outbox outbox, SqsClient sqs, ObjectMapper mapper) {
     this.jdbc = jdbc;
     this.outbox = outbox;
+    this.sqs = sqs;
+    this.mapper = mapper;
+  }
+
+  /**
+   * The run events of {@code run} on {@code run-events-cost}, read (and removed from the queue,
+   * with any other run's) until the run's SUCCEEDED event; the changes of one transaction in order.
+   */
+  public List<JsonNode> eventsOf(UUID run) {
+    return eventsOf(Set.of(run)).get(run);
+  }
+
+  /** {@link #eventsOf(UUID)} for several runs at once, until each has its SUCCEEDED event. */
+  public Map<UUID, List<JsonNode>> eventsOf(Set<UUID> runs) {
+    String url = sqs.getQueueUrl(r -> r.queueName("stevedore-run-events-cost")).queueUrl();
+    Map<UUID, List<JsonNode>> events = new HashMap<>();
+    runs.forEach(run -> events.put(run, new ArrayList<>()));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (Message m :
+                  sqs.receiveMessage(
+                          r ->
+                              r.queueUrl(url)
+                                  .maxNumberOfMessages(10)
+                                  .waitTimeSeconds(1)
+                                  .messageAttributeNames("All"))
+                      .messages()) {
+                // One run-event-batch message per transaction: its changes in order.
+                for (JsonNode event : mapper.readTree(ContentEncoding.bodyOf(m)).path("events")) {
+                  List<JsonNode> mine = events.get(UUID.fromString(event.path("runId").asText()));
+                  if (mine != null) {
+                    mine.add(event);
+                  }
+                }
+                sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+              }
+              return events.values().stream()
+                  .allMatch(
+                      mine ->
+                          mine.stream()
+                              .anyMatch(
+                                  e ->
+                                      !e.has("stageId")
+                                          && e.path("status").asText().equals("SUCCEEDED")));
+            });
+    return events;
   }
 
   /** Creates an API key for the team; returns the full key. */

@@ -419,8 +419,23 @@ public class RunEngine {
     private final List<StageRunStore.End> ends = new ArrayList<>();
     private final List<StageRunStore.NewAttempt> inserts = new ArrayList<>();
 
+    /**
+     * The launcher that claims the stages this transaction starts, or null: then they are written
+     * PENDING for the dispatcher to claim. Claimed, they are written LAUNCHING at once (one write
+     * less than PENDING and a claim) and kept in {@link #claimed}, as {@link
+     * StageRunStore#claimDueOfRuns} would return them.
+     */
+    private final String claimFor;
+
+    private final List<StageRunRow> claimed = new ArrayList<>();
+
     Writes(Instant now) {
+      this(now, null);
+    }
+
+    Writes(Instant now, String claimFor) {
       this.now = now;
+      this.claimFor = claimFor;
     }
 
     void flush() {
@@ -495,9 +510,39 @@ public class RunEngine {
       Dag.Plan plan = version.dag().plan(view);
       for (String stageId : plan.start()) {
         int attempt = latest.containsKey(stageId) ? latest.get(stageId).attempt() + 1 : 1;
-        writes.inserts.add(
-            new StageRunStore.NewAttempt(
-                run.id(), stageId, attempt, StageStatus.PENDING, null, null));
+        if (writes.claimFor == null) {
+          writes.inserts.add(
+              new StageRunStore.NewAttempt(
+                  run.id(), stageId, attempt, StageStatus.PENDING, null, null));
+        } else {
+          UUID id = UUID.randomUUID();
+          writes.inserts.add(
+              new StageRunStore.NewAttempt(
+                  id,
+                  run.id(),
+                  stageId,
+                  attempt,
+                  StageStatus.LAUNCHING,
+                  null,
+                  null,
+                  writes.claimFor));
+          writes.claimed.add(
+              new StageRunRow(
+                  id,
+                  run.id(),
+                  stageId,
+                  attempt,
+                  StageStatus.PENDING,
+                  null,
+                  null,
+                  writes.claimFor,
+                  null,
+                  null,
+                  null,
+                  now,
+                  null,
+                  null));
+        }
         events.stage(
             run,
             stageId,
@@ -601,7 +646,8 @@ public class RunEngine {
     intents.markEndedAll(before.keySet(), now);
     Map<UUID, RunRow> moved = new LinkedHashMap<>();
     Map<UUID, Set<String>> ended = new HashMap<>();
-    Writes writes = new Writes(now);
+    Consumer<List<Claim>> launch = handoff;
+    Writes writes = new Writes(now, launch == null ? null : launcher.name());
     for (Map.Entry<UUID, StopInfo> end : stops.entrySet()) {
       StageRunRow attempt = attempts.get(end.getKey());
       if (attempt == null || !attempt.status().isActive()) {
@@ -620,17 +666,14 @@ public class RunEngine {
         now,
         writes,
         ended);
-    Consumer<List<Claim>> launch = handoff;
     if (launch != null && !moved.isEmpty()) {
-      // The attempts just started are claimed in this transaction, their launch intents committed
-      // with it, and launched once it committed: one transaction less, and no wait for the
-      // dispatcher. Lost with the process, they are found by the reconciler like any claim.
-      List<Claim> claimed =
-          claimAttempts(
-              stages.claimDueOfRuns(moved.keySet(), now, launcher.name()),
-              moved,
-              Free.UNLIMITED,
-              now);
+      // The attempts just started are claimed in this transaction (written LAUNCHING), their
+      // launch intents committed with it, and launched once it committed: no wait for the
+      // dispatcher. Lost with the process, they are found by the reconciler like any claim. Other
+      // due attempts of these runs (retries without a backoff) are claimed with them.
+      List<StageRunRow> due = new ArrayList<>(writes.claimed);
+      due.addAll(stages.claimDueOfRuns(moved.keySet(), now, launcher.name()));
+      List<Claim> claimed = claimAttempts(due, moved, Free.UNLIMITED, now);
       if (!claimed.isEmpty()) {
         afterCommit.run(() -> launch.accept(claimed));
       }

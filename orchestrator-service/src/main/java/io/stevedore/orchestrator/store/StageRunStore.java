@@ -166,14 +166,31 @@ public class StageRunStore {
             Jdbc.array("int4", ends.stream().map(End::exitCode).toList())));
   }
 
-  /** A new attempt, for {@link #insertAll}. */
+  /**
+   * A new attempt, for {@link #insertAll}; {@code launcher} is set for one written LAUNCHING,
+   * claimed by the transaction that creates it.
+   */
   public record NewAttempt(
+      UUID id,
       UUID runId,
       String stageId,
       int attempt,
       StageStatus status,
       String reason,
-      Instant notBefore) {}
+      Instant notBefore,
+      String launcher) {
+
+    /** A new attempt that is not claimed yet, with a new id. */
+    public NewAttempt(
+        UUID runId,
+        String stageId,
+        int attempt,
+        StageStatus status,
+        String reason,
+        Instant notBefore) {
+      this(UUID.randomUUID(), runId, stageId, attempt, status, reason, notBefore, null);
+    }
+  }
 
   /** Adds several attempts with one statement (as {@link #insert} each). */
   public void insertAll(List<NewAttempt> attempts, Instant now) {
@@ -182,21 +199,22 @@ public class StageRunStore {
     }
     jdbc.update(
         "insert into jobs.stage_runs (id, run_id, stage_id, attempt, status, reason, not_before,"
-            + " created_at, ended_at, updated_at)"
-            + " select u.id, u.run_id, u.stage_id, u.attempt, u.status, u.reason, u.not_before, ?,"
-            + " case when u.status = 'SKIPPED' then ?::timestamptz end, ?"
-            + " from unnest(?, ?, ?, ?, ?, ?, ?)"
-            + " as u(id, run_id, stage_id, attempt, status, reason, not_before)",
+            + " launcher, created_at, ended_at, updated_at)"
+            + " select u.id, u.run_id, u.stage_id, u.attempt, u.status, u.reason, u.not_before,"
+            + " u.launcher, ?, case when u.status = 'SKIPPED' then ?::timestamptz end, ?"
+            + " from unnest(?, ?, ?, ?, ?, ?, ?, ?)"
+            + " as u(id, run_id, stage_id, attempt, status, reason, not_before, launcher)",
         now,
         now,
         now,
-        Jdbc.array("uuid", attempts.stream().map(a -> UUID.randomUUID()).toList()),
+        Jdbc.array("uuid", attempts.stream().map(NewAttempt::id).toList()),
         Jdbc.array("uuid", attempts.stream().map(NewAttempt::runId).toList()),
         Jdbc.array("text", attempts.stream().map(NewAttempt::stageId).toList()),
         Jdbc.array("int4", attempts.stream().map(NewAttempt::attempt).toList()),
         Jdbc.array("text", attempts.stream().map(NewAttempt::status).toList()),
         Jdbc.array("text", attempts.stream().map(NewAttempt::reason).toList()),
-        Jdbc.array("timestamptz", attempts.stream().map(NewAttempt::notBefore).toList()));
+        Jdbc.array("timestamptz", attempts.stream().map(NewAttempt::notBefore).toList()),
+        Jdbc.array("text", attempts.stream().map(NewAttempt::launcher).toList()));
   }
 
   /** A task's start, for {@link #markRunningAll}. */

@@ -2,6 +2,7 @@ package io.stevedore.orchestrator.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -14,6 +15,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -82,8 +84,6 @@ class NoopLauncherTest {
                   run))
           .isEqualTo(4);
     }
-    // The run events of every stage went through the outbox: PENDING, LAUNCHING, RUNNING and
-    // SUCCEEDED per attempt were written (the relay may already have sent and deleted them).
     assertThat(
             fixtures.count(
                 "select count(*) from jobs.stage_runs s join jobs.runs r on r.id = s.run_id"
@@ -91,6 +91,24 @@ class NoopLauncherTest {
                     + " and s.ended_at >= s.started_at",
                 pipeline))
         .isEqualTo(12);
+    // Every stage went PENDING, LAUNCHING, RUNNING, SUCCEEDED on the run-events queue, each event
+    // naming the one before: also b, c and d, which the completion of their inputs started and
+    // claimed in one transaction (written LAUNCHING at once).
+    Map<UUID, List<JsonNode>> events = fixtures.eventsOf(Set.copyOf(runs));
+    for (UUID run : runs) {
+      for (String stage : List.of("a", "b", "c", "d")) {
+        List<JsonNode> mine =
+            events.get(run).stream().filter(e -> e.path("stageId").asText().equals(stage)).toList();
+        assertThat(mine)
+            .as("run %s stage %s", run, stage)
+            .extracting(e -> e.path("previousStatus").asText(null), e -> e.path("status").asText())
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple(null, "PENDING"),
+                org.assertj.core.groups.Tuple.tuple("PENDING", "LAUNCHING"),
+                org.assertj.core.groups.Tuple.tuple("LAUNCHING", "RUNNING"),
+                org.assertj.core.groups.Tuple.tuple("RUNNING", "SUCCEEDED"));
+      }
+    }
   }
 
   private static String stage(String id, List<String> dependsOn) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.stevedore.common.messaging.ContentEncoding;
 import io.stevedore.orchestrator.Fixtures;
 import io.stevedore.orchestrator.Fixtures.Attempt;
 import io.stevedore.testing.PostgresResource;
@@ -23,7 +22,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -81,7 +79,7 @@ class CapacityAndEventsTest {
     // The stage that waited says so once, however many passes found it still waiting, and its
     // launch names the wait as the previous status.
     Map<String, List<JsonNode>> byStage = new java.util.TreeMap<>();
-    for (JsonNode e : eventsOf(run)) {
+    for (JsonNode e : fixtures.eventsOf(run)) {
       if (e.has("stageId")) {
         byStage.computeIfAbsent(e.path("stageId").asText(), k -> new ArrayList<>()).add(e);
       }
@@ -139,7 +137,7 @@ class CapacityAndEventsTest {
             team,
             fixtures.pipeline(
                 team, "name: evented\nteam: " + name + "\nstages:\n" + stage("e", null, "exit 0")));
-    List<JsonNode> mine = eventsOf(run);
+    List<JsonNode> mine = fixtures.eventsOf(run);
     List<String> stageChanges =
         mine.stream()
             .filter(e -> e.has("stageId"))
@@ -164,39 +162,5 @@ class CapacityAndEventsTest {
     assertThat(done.path("memory").asInt()).isEqualTo(512);
     assertThat(done.path("launcher").asText()).isEqualTo("local");
     assertThat(done.path("previousStatus").asText()).isEqualTo("RUNNING");
-  }
-
-  /**
-   * The run events of {@code run} on {@code run-events-cost}, read (and removed from the queue,
-   * with any other run's) until the run's SUCCEEDED event; the changes of one transaction in order.
-   */
-  List<JsonNode> eventsOf(UUID run) {
-    String url = sqs.getQueueUrl(r -> r.queueName("stevedore-run-events-cost")).queueUrl();
-    List<JsonNode> mine = new ArrayList<>();
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              for (Message m :
-                  sqs.receiveMessage(
-                          r ->
-                              r.queueUrl(url)
-                                  .maxNumberOfMessages(10)
-                                  .waitTimeSeconds(1)
-                                  .messageAttributeNames("All"))
-                      .messages()) {
-                // One run-event-batch message per transaction: its changes in order.
-                for (JsonNode event : mapper.readTree(ContentEncoding.bodyOf(m)).path("events")) {
-                  if (event.path("runId").asText().equals(run.toString())) {
-                    mine.add(event);
-                  }
-                }
-                sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
-              }
-              return mine.stream()
-                  .anyMatch(
-                      e -> !e.has("stageId") && e.path("status").asText().equals("SUCCEEDED"));
-            });
-    return mine;
   }
 }
