@@ -1,6 +1,7 @@
 package io.stevedore.orchestrator.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -144,6 +145,36 @@ class RecoveryTest {
 
     assertThat(awaitEnd(run)).isEqualTo("SUCCEEDED");
     assertThat(Files.readAllLines(launches)).containsExactly(attempt.toString());
+  }
+
+  @Test
+  void aClientTokenMustNameItsOwnAttempt() {
+    UUID run = fixtures.runningRun(team, pipeline);
+    UUID first = UUID.randomUUID();
+    LaunchIntent intent = launcher.intent(first, run, "only", 1, Instant.now(), null);
+    // Another attempt cannot take an attempt's token (RunTask would answer with the other
+    // attempt's task): the database refuses a token that does not name its own attempt.
+    UUID second = fixtures.launchingAttempt(run, "only");
+    LaunchIntent borrowed =
+        new LaunchIntent(
+            second,
+            intent.launcher(),
+            intent.clientToken(),
+            intent.startedBy(),
+            intent.requestedAt(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+
+    assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> intents.insert(borrowed)))
+        .hasStackTraceContaining("launch_intents_client_token_names_attempt");
+    assertThat(intents.find(second)).isEmpty();
   }
 
   @Test
