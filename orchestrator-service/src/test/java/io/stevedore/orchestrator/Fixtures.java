@@ -280,4 +280,9 @@ public class Fixtures {
   public int count(String sql, Object... params) {
     return jdbc.one(sql, rs -> rs.getInt(1), params).orElse(0);
   }
+
+  /** Runs one statement in a transaction of its own. */
+  public void execute(String sql, Object... params) {
+    QuarkusTransaction.requiringNew().run(() -> jdbc.update(sql, params));
+  }
 }

@@ -150,29 +150,20 @@ class RecoveryTest {
   @Test
   void aClientTokenMustNameItsOwnAttempt() {
     UUID run = fixtures.runningRun(team, pipeline);
-    UUID first = UUID.randomUUID();
-    LaunchIntent intent = launcher.intent(first, run, "only", 1, Instant.now(), null);
+    UUID second = fixtures.launchingAttempt(run, "only");
     // Another attempt cannot take an attempt's token (RunTask would answer with the other
     // attempt's task): the database refuses a token that does not name its own attempt.
-    UUID second = fixtures.launchingAttempt(run, "only");
-    LaunchIntent borrowed =
-        new LaunchIntent(
-            second,
-            intent.launcher(),
-            intent.clientToken(),
-            intent.startedBy(),
-            intent.requestedAt(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+    String othersToken =
+        launcher.intent(UUID.randomUUID(), run, "only", 1, Instant.now(), null).clientToken();
 
-    assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> intents.insert(borrowed)))
+    assertThatThrownBy(
+            () ->
+                fixtures.execute(
+                    "insert into orchestrator.launch_intents (stage_run_id, launcher,"
+                        + " client_token, started_by, requested_at) values (?, 'LOCAL', ?, 'test',"
+                        + " now())",
+                    second,
+                    othersToken))
         .hasStackTraceContaining("launch_intents_client_token_names_attempt");
     assertThat(intents.find(second)).isEmpty();
   }
