@@ -12,6 +12,7 @@ import io.stevedore.common.spec.PipelineSpecParser;
 import io.stevedore.common.spec.SpecFormat;
 import io.stevedore.common.store.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,29 +62,21 @@ public class Fixtures {
 
   /** {@link #eventsOf(UUID)} for several runs at once, until each has its SUCCEEDED event. */
   public Map<UUID, List<JsonNode>> eventsOf(Set<UUID> runs) {
-    String url = sqs.getQueueUrl(r -> r.queueName("stevedore-run-events-cost")).queueUrl();
     Map<UUID, List<JsonNode>> events = new HashMap<>();
     runs.forEach(run -> events.put(run, new ArrayList<>()));
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> {
-              for (Message m :
-                  sqs.receiveMessage(
-                          r ->
-                              r.queueUrl(url)
-                                  .maxNumberOfMessages(10)
-                                  .waitTimeSeconds(1)
-                                  .messageAttributeNames("All"))
-                      .messages()) {
+              for (Received m : receive("stevedore-run-events-cost", 30)) {
                 // One run-event-batch message per transaction: its changes in order.
-                for (JsonNode event : mapper.readTree(ContentEncoding.bodyOf(m)).path("events")) {
+                for (JsonNode event : m.body().path("events")) {
                   List<JsonNode> mine = events.get(UUID.fromString(event.path("runId").asText()));
                   if (mine != null) {
                     mine.add(event);
                   }
                 }
-                sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+                delete(m);
               }
               return events.values().stream()
                   .allMatch(
@@ -95,6 +88,35 @@ public class Fixtures {
                                           && e.path("status").asText().equals("SUCCEEDED")));
             });
     return events;
+  }
+
+  /** A message read from a queue, its body decoded (see {@link ContentEncoding}). */
+  public record Received(String queueUrl, String receiptHandle, JsonNode body) {}
+
+  /**
+   * Up to 10 messages of the queue (its full name), waiting up to 1 s; each stays invisible for
+   * {@code visibilitySeconds} unless {@link #delete}d.
+   */
+  public List<Received> receive(String queue, int visibilitySeconds) throws IOException {
+    String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+    List<Received> received = new ArrayList<>();
+    for (Message m :
+        sqs.receiveMessage(
+                r ->
+                    r.queueUrl(url)
+                        .maxNumberOfMessages(10)
+                        .waitTimeSeconds(1)
+                        .visibilityTimeout(visibilitySeconds)
+                        .messageAttributeNames("All"))
+            .messages()) {
+      received.add(
+          new Received(url, m.receiptHandle(), mapper.readTree(ContentEncoding.bodyOf(m))));
+    }
+    return received;
+  }
+
+  public void delete(Received message) {
+    sqs.deleteMessage(r -> r.queueUrl(message.queueUrl()).receiptHandle(message.receiptHandle()));
   }
 
   /** Creates an API key for the team; returns the full key. */

@@ -3,14 +3,12 @@ package io.stevedore.orchestrator.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stevedore.common.contract.Queues;
 import io.stevedore.common.contract.ValidationResult;
 import io.stevedore.common.contract.ValidationResult.Verdict;
-import io.stevedore.common.messaging.ContentEncoding;
 import io.stevedore.common.messaging.Outbox;
 import io.stevedore.orchestrator.Fixtures;
 import io.stevedore.orchestrator.Fixtures.Attempt;
@@ -24,8 +22,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Validate stages over the real queues: the orchestrator sends a validation request through its
@@ -38,8 +34,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class ValidateStageTest {
 
   @Inject Fixtures fixtures;
-  @Inject SqsClient sqs;
-  @Inject ObjectMapper mapper;
   @Inject Outbox outbox;
 
   UUID team;
@@ -71,26 +65,16 @@ class ValidateStageTest {
 
   /** The validation request the orchestrator sent for this run (removed from the queue). */
   JsonNode request(UUID run) {
-    String url =
-        sqs.getQueueUrl(r -> r.queueName("stevedore-" + Queues.VALIDATION_REQUESTS)).queueUrl();
     AtomicReference<JsonNode> found = new AtomicReference<>();
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> {
-              for (Message m :
-                  sqs.receiveMessage(
-                          r ->
-                              r.queueUrl(url)
-                                  .maxNumberOfMessages(10)
-                                  .waitTimeSeconds(1)
-                                  .visibilityTimeout(1)
-                                  .messageAttributeNames("All"))
-                      .messages()) {
-                JsonNode body = mapper.readTree(ContentEncoding.bodyOf(m));
-                if (body.path("runId").asText().equals(run.toString())) {
-                  sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
-                  found.set(body);
+              for (Fixtures.Received m :
+                  fixtures.receive("stevedore-" + Queues.VALIDATION_REQUESTS, 1)) {
+                if (m.body().path("runId").asText().equals(run.toString())) {
+                  fixtures.delete(m);
+                  found.set(m.body());
                   return true;
                 }
               }
