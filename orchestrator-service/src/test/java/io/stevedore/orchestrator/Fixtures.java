@@ -11,12 +11,14 @@ import io.stevedore.common.spec.PipelineSpec;
 import io.stevedore.common.spec.PipelineSpecParser;
 import io.stevedore.common.spec.SpecFormat;
 import io.stevedore.common.store.Jdbc;
+import io.stevedore.orchestrator.domain.StageStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,13 +56,14 @@ public class Fixtures {
 
   /**
    * The run events of {@code run} on {@code run-events-cost}, read (and removed from the queue,
-   * with any other run's) until the run's SUCCEEDED event; the changes of one transaction in order.
+   * with any other run's) until the run's SUCCEEDED event and every change before it are in; the
+   * changes of one transaction in order.
    */
   public List<JsonNode> eventsOf(UUID run) {
     return eventsOf(Set.of(run)).get(run);
   }
 
-  /** {@link #eventsOf(UUID)} for several runs at once, until each has its SUCCEEDED event. */
+  /** {@link #eventsOf(UUID)} for several runs at once. */
   public Map<UUID, List<JsonNode>> eventsOf(Set<UUID> runs) {
     Map<UUID, List<JsonNode>> events = new HashMap<>();
     runs.forEach(run -> events.put(run, new ArrayList<>()));
@@ -78,16 +81,42 @@ public class Fixtures {
                 }
                 delete(m);
               }
-              return events.values().stream()
-                  .allMatch(
-                      mine ->
-                          mine.stream()
-                              .anyMatch(
-                                  e ->
-                                      !e.has("stageId")
-                                          && e.path("status").asText().equals("SUCCEEDED")));
+              return events.values().stream().allMatch(Fixtures::succeededAndComplete);
             });
     return events;
+  }
+
+  /**
+   * Whether a run's events include its SUCCEEDED event and every change before it. Each message
+   * holds one transaction's changes, but messages of different transactions can arrive in any order
+   * (a standard queue, several senders): a stage change that came after the run's end is found
+   * missing by its successor naming it as the status before, or by its attempt having no end yet.
+   */
+  private static boolean succeededAndComplete(List<JsonNode> events) {
+    Map<String, Set<String>> byAttempt = new HashMap<>();
+    boolean succeeded = false;
+    for (JsonNode e : events) {
+      if (e.has("stageId")) {
+        byAttempt
+            .computeIfAbsent(
+                e.path("stageId").asText() + "#" + e.path("attempt").asInt(), k -> new HashSet<>())
+            .add(e.path("status").asText());
+      } else if (e.path("status").asText().equals("SUCCEEDED")) {
+        succeeded = true;
+      }
+    }
+    for (JsonNode e : events) {
+      if (e.has("stageId") && e.has("previousStatus")) {
+        String attempt = e.path("stageId").asText() + "#" + e.path("attempt").asInt();
+        if (!byAttempt.get(attempt).contains(e.path("previousStatus").asText())) {
+          return false;
+        }
+      }
+    }
+    return succeeded
+        && byAttempt.values().stream()
+            .allMatch(
+                statuses -> statuses.stream().anyMatch(s -> !StageStatus.valueOf(s).isActive()));
   }
 
   /** A message read from a queue, its body decoded (see {@link ContentEncoding}). */

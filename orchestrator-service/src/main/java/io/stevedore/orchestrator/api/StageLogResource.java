@@ -1,6 +1,8 @@
 package io.stevedore.orchestrator.api;
 
 import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import io.stevedore.common.auth.Caller;
 import io.stevedore.common.http.ApiException;
 import io.stevedore.common.http.Problem;
@@ -13,8 +15,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.UUID;
 
@@ -75,12 +77,12 @@ public class StageLogResource {
   @GET
   @Path("follow")
   @Produces(MediaType.SERVER_SENT_EVENTS)
-  public void follow(
+  @Blocking
+  public Multi<OutboundSseEvent> follow(
       @PathParam("runId") String runId,
       @PathParam("stageId") String stageId,
       @PathParam("attempt") int attempt,
       @QueryParam("tail") @DefaultValue("100") int tail,
-      @Context SseEventSink sink,
       @Context Sse sse) {
     UUID run;
     try {
@@ -96,6 +98,6 @@ public class StageLogResource {
                   "tail", "must be between 0 and " + MAX_TAIL, String.valueOf(tail))));
     }
     StageLogs.Located located = logs.locate(caller.teamId(), run, stageId, attempt);
-    followers.start(located, tail, sink, sse);
+    return followers.follow(located, tail, sse);
   }
 }

@@ -696,15 +696,13 @@ public class RunEngine {
     if (!attempt.status().isActive()) {
       return;
     }
-    Optional<LaunchIntent> intent = intents.find(stageRunId);
-    intents.markEnded(stageRunId, now);
     Duration timeout = timeout(run, attempt.stageId());
     finish(
         run,
         attempt,
         new StopInfo("UserInitiated", "exceeded its timeout of " + timeout, null, null, true),
         now);
-    intent.filter(RunEngine::isTask).ifPresent(i -> afterCommit.run(() -> launcher.stop(i)));
+    stopTask(stageRunId, now);
   }
 
   /**
@@ -724,11 +722,25 @@ public class RunEngine {
     if (!expected.contains(attempt.status())) {
       return false;
     }
-    Optional<LaunchIntent> intent = intents.find(stageRunId);
-    intents.markEnded(stageRunId, now);
     finish(run, attempt, stop, now);
-    intent.filter(RunEngine::isTask).ifPresent(i -> afterCommit.run(() -> launcher.stop(i)));
+    stopTask(stageRunId, now);
     return true;
+  }
+
+  /**
+   * Stops the task of an attempt ended here, once this transaction has committed. Its launch intent
+   * stays open until the task's end is seen (the stopped task's report, a task event, or the
+   * reconciler, which stops a task still alive for an ended attempt and then completes it): closed
+   * here, a crash between the commit and the stop would leave the task running with no one watching
+   * it. An attempt without a task (a validate stage's request) has its intent closed now.
+   */
+  private void stopTask(UUID stageRunId, Instant now) {
+    Optional<LaunchIntent> intent = intents.find(stageRunId);
+    if (intent.isPresent() && isTask(intent.get())) {
+      afterCommit.run(() -> launcher.stop(intent.get()));
+    } else {
+      intents.markEnded(stageRunId, now);
+    }
   }
 
   private void finish(RunRow run, StageRunRow attempt, StopInfo stop, Instant now) {

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class StageLogFollowTest {
 
   @Inject Fixtures fixtures;
+  @Inject LogFollowers followers;
 
   @TestHTTPResource("/")
   URI base;
@@ -75,43 +76,101 @@ class StageLogFollowTest {
         .statusCode(404)
         .contentType(containsString("application/problem+json"));
 
-    HttpResponse<Stream<String>> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(base.resolve(path + "?tail=2"))
-                    .header("Authorization", "Bearer " + key)
-                    .header("Accept", "text/event-stream")
-                    .timeout(Duration.ofSeconds(30))
-                    .build(),
-                HttpResponse.BodyHandlers.ofLines());
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type").orElse(""))
-        .startsWith("text/event-stream");
-
     List<String> data = new ArrayList<>();
     String endStatus = null;
-    Iterator<String> lines = response.body().iterator();
-    String event = null;
-    while (lines.hasNext()) {
-      String line = lines.next();
-      if (line.startsWith("event:")) {
-        event = line.substring(6).strip();
-      } else if (line.startsWith("data:")) {
-        String value = line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5);
-        if ("end".equals(event)) {
-          endStatus = value;
-        } else {
-          data.add(value);
-          if (data.size() == 2) {
-            Files.writeString(gate, "go"); // the tail came first; now the stage writes more
+    try {
+      HttpResponse<Stream<String>> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(base.resolve(path + "?tail=2"))
+                      .header("Authorization", "Bearer " + key)
+                      .header("Accept", "text/event-stream")
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofLines());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type").orElse(""))
+          .startsWith("text/event-stream");
+
+      Iterator<String> lines = response.body().iterator();
+      String event = null;
+      while (lines.hasNext()) {
+        String line = lines.next();
+        if (line.startsWith("event:")) {
+          event = line.substring(6).strip();
+        } else if (line.startsWith("data:")) {
+          String value = line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5);
+          if ("end".equals(event)) {
+            endStatus = value;
+          } else {
+            data.add(value);
+            if (data.size() == 2) {
+              Files.writeString(gate, "go"); // the tail came first; now the stage writes more
+            }
           }
+        } else if (line.isEmpty()) {
+          event = null;
         }
-      } else if (line.isEmpty()) {
-        event = null;
       }
+    } finally {
+      // Whatever failed, the stage must not wait for the gate for ever: a stage left running holds
+      // local capacity that other tests in this JVM need.
+      Files.writeString(gate, "go");
     }
     assertThat(data)
         .containsExactly("early 2", "early 3", "late 1", "late 2", "late 3", "no newline");
     assertThat(endStatus).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void aFollowerStopsWhenItsClientGoesAway() throws Exception {
+    String name = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+    UUID team = fixtures.team(name);
+    String key = fixtures.apiKey(team);
+    Path gate = Files.createDirectories(Path.of("target", "ops-work", name)).resolve("go");
+    UUID run =
+        fixtures.submit(
+            team,
+            fixtures.pipeline(
+                team,
+                "name: gone\nteam: "
+                    + name
+                    + "\nstages:\n  - id: wait\n    type: container\n    image: busybox\n"
+                    + "    command: [\"sh\", \"-c\", \"echo waiting; while [ ! -f "
+                    + gate.toAbsolutePath()
+                    + " ]; do sleep 0.1; done\"]\n"));
+    try {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> fixtures.latest(run).getOrDefault("wait", "").equals("RUNNING"));
+      int before = followers.following();
+      HttpResponse<java.io.InputStream> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          base.resolve(
+                              "api/v1/runs/" + run + "/stages/wait/attempts/1/log/follow?tail=1"))
+                      .header("Authorization", "Bearer " + key)
+                      .header("Accept", "text/event-stream")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(response.statusCode()).isEqualTo(200);
+      java.io.InputStream body = response.body();
+      // The first event (the tail) has arrived: the follower runs and waits for more lines.
+      StringBuilder first = new StringBuilder();
+      while (!first.toString().endsWith("\n\n")) {
+        int b = body.read();
+        assertThat(b).isNotNegative();
+        first.append((char) b);
+      }
+      assertThat(first.toString()).contains("data:waiting");
+      assertThat(followers.following()).isGreaterThan(before);
+      body.close();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> followers.following() == before);
+    } finally {
+      Files.writeString(gate, "go");
+    }
   }
 }

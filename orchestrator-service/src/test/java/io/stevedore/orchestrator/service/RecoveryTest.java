@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,6 +182,41 @@ class RecoveryTest {
     assertThat(List.of(first.waitFor(), second.waitFor()))
         .containsExactlyInAnyOrder(0, LocalLauncher.ALREADY_STARTED);
     assertThat(awaitEnd(run)).isEqualTo("SUCCEEDED");
+    assertThat(Files.readAllLines(launches)).containsExactly(attempt.toString());
+  }
+
+  /**
+   * A crash after an attempt was ended (timed out, given up by the watchdog, cancelled) and before
+   * its task was stopped: the attempt's end is committed, its launch intent still open (closed only
+   * once the task's end is seen), its process runs on. The restarted orchestrator's reconciler must
+   * stop the task and close the intent; the attempt keeps the end it had.
+   */
+  @Test
+  void stopsATaskThatOutlivedTheEndOfItsAttempt() throws Exception {
+    UUID run = fixtures.runningRun(team, pipeline);
+    UUID attempt = fixtures.launchingAttempt(run, "only");
+    fixtures.execute(
+        "update jobs.stage_runs set status = 'TIMED_OUT', failure_class = 'TIMEOUT',"
+            + " reason = 'exceeded its timeout', ended_at = now() where id = ?",
+        attempt);
+    Instant requested = Instant.now();
+    LaunchIntent intent = launcher.intent(attempt, run, "only", 1, requested, null);
+    Process process = startAsTheCrashedOrchestrator(intent, 0, 120);
+    try {
+      QuarkusTransaction.requiringNew().run(() -> intents.insert(intent));
+      assertThat(process.waitFor(30, TimeUnit.SECONDS))
+          .as("the reconciler stops the task of the ended attempt")
+          .isTrue();
+    } finally {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> intents.find(attempt).orElseThrow().endedAt() != null);
+    assertThat(fixtures.attempts(run))
+        .extracting(Attempt::status, Attempt::failureClass)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("TIMED_OUT", "TIMEOUT"));
     assertThat(Files.readAllLines(launches)).containsExactly(attempt.toString());
   }
 }
