@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.postgresql.util.PGobject;
 
 /**
  * Plain JDBC on the default datasource, with bind parameters only. Inside a JTA transaction every
@@ -112,14 +113,51 @@ public class Jdbc {
     PreparedStatement ps = c.prepareStatement(sql);
     for (int i = 0; i < params.length; i++) {
       if (params[i] instanceof UUID[] ids) {
-        ps.setArray(i + 1, c.createArrayOf("uuid", ids));
+        ps.setObject(i + 1, arrayLiteral("uuid", ids));
       } else if (params[i] instanceof SqlArray array) {
-        ps.setArray(i + 1, c.createArrayOf(array.type(), array.values()));
+        ps.setObject(i + 1, arrayLiteral(array.type(), array.values()));
       } else {
         ps.setObject(i + 1, bindable(params[i]));
       }
     }
     return ps;
+  }
+
+  /**
+   * An array parameter as Postgres's text form of an array of {@code type}, every element quoted
+   * (what {@code Connection.createArrayOf} sends too, but it escapes character by character: with a
+   * few thousand ids per statement that was a tenth of the orchestrator's CPU in a busy dispatch).
+   */
+  static PGobject arrayLiteral(String type, Object[] values) throws SQLException {
+    StringBuilder text = new StringBuilder(16 + values.length * 40).append('{');
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        text.append(',');
+      }
+      Object value = values[i];
+      if (value == null) {
+        text.append("NULL");
+        continue;
+      }
+      String element = value.toString();
+      text.append('"');
+      if (element.indexOf('"') < 0 && element.indexOf('\\') < 0) {
+        text.append(element);
+      } else {
+        for (int j = 0; j < element.length(); j++) {
+          char ch = element.charAt(j);
+          if (ch == '"' || ch == '\\') {
+            text.append('\\');
+          }
+          text.append(ch);
+        }
+      }
+      text.append('"');
+    }
+    PGobject array = new PGobject();
+    array.setType(type + "[]");
+    array.setValue(text.append('}').toString());
+    return array;
   }
 
   /** Instants bind as timestamps with time zone; everything else as the driver maps it. */

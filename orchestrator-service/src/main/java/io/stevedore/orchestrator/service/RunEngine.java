@@ -901,6 +901,7 @@ public class RunEngine {
     List<LaunchIntent> newIntents = new ArrayList<>();
     List<StageRunStore.Wait> waits = new ArrayList<>();
     Map<UUID, RunRow> runCache = new HashMap<>(known);
+    Map<UUID, RunValues> runValues = new HashMap<>();
     // Read once, for the first claimed attempt that has inputs.
     TaskEnvironment.Outputs outputs = null;
     for (Iterator<StageRunRow> it = claimed.iterator(); it.hasNext(); ) {
@@ -991,8 +992,9 @@ public class RunEngine {
         if (outputs == null && !stage.dependsOn().isEmpty()) {
           outputs = taskEnvironment.outputsOf(runsWithInputs(claimed, runCache));
         }
+        RunValues values = runValues.computeIfAbsent(run.id(), id -> runValues(run, spec));
         claims.add(
-            new Claim(intent, launchSpec(run, attempt, stage, spec, outputs), null, subject));
+            new Claim(intent, launchSpec(run, attempt, stage, outputs, values), null, subject));
       } catch (IllegalArgumentException e) {
         claims.add(new Claim(intent, null, e.getMessage(), subject));
       }
@@ -1243,30 +1245,50 @@ public class RunEngine {
     PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
     try {
       return Optional.of(
-          launchSpec(run, attempt, spec.stage(attempt.stageId()).orElseThrow(), spec, null));
+          launchSpec(
+              run,
+              attempt,
+              spec.stage(attempt.stageId()).orElseThrow(),
+              null,
+              runValues(run, spec)));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * What every attempt of a run shares in its launch spec: the template values without the stage's
+   * id, the run's parameters and their JSON. Worked out once per run in a batch of claims, not once
+   * per attempt (a fan-out claims thousands of one run's attempts).
+   */
+  private record RunValues(
+      Map<String, String> values, String parametersJson, Instant logical, String logicalDay) {}
+
+  private RunValues runValues(RunRow run, PipelineSpec spec) {
+    Map<String, String> values = new HashMap<>();
+    Instant logical = run.logicalDate() == null ? run.createdAt() : run.logicalDate();
+    String day = DAY.format(logical.atZone(ZoneOffset.UTC));
+    values.put("logical_date", day);
+    values.put("logical_date_nodash", DAY_NODASH.format(logical.atZone(ZoneOffset.UTC)));
+    values.put("run_id", run.id().toString());
+    values.put("pipeline", run.pipelineName());
+    values.put("team", run.teamName());
+    Map<String, String> parameters = parameters(run, spec);
+    for (Map.Entry<String, String> p : parameters.entrySet()) {
+      values.put("params." + p.getKey(), p.getValue());
+    }
+    return new RunValues(values, json(parameters), logical, day);
   }
 
   private LaunchSpec launchSpec(
       RunRow run,
       StageRunRow attempt,
       Stage stage,
-      PipelineSpec spec,
-      TaskEnvironment.Outputs outputs) {
-    Map<String, String> values = new HashMap<>();
-    Instant logical = run.logicalDate() == null ? run.createdAt() : run.logicalDate();
-    values.put("logical_date", DAY.format(logical.atZone(ZoneOffset.UTC)));
-    values.put("logical_date_nodash", DAY_NODASH.format(logical.atZone(ZoneOffset.UTC)));
-    values.put("run_id", run.id().toString());
-    values.put("pipeline", run.pipelineName());
-    values.put("team", run.teamName());
+      TaskEnvironment.Outputs outputs,
+      RunValues shared) {
+    Map<String, String> values = new HashMap<>(shared.values());
     values.put("stage_id", stage.id());
-    Map<String, String> parameters = parameters(run, spec);
-    for (Map.Entry<String, String> p : parameters.entrySet()) {
-      values.put("params." + p.getKey(), p.getValue());
-    }
+    Instant logical = shared.logical();
     List<String> command = new ArrayList<>();
     if (stage.type() == StageType.CONTAINER) {
       if (!stage.command().isEmpty()) {
@@ -1303,14 +1325,14 @@ public class RunEngine {
     env.put("STEVEDORE_PIPELINE", run.pipelineName());
     env.put("STEVEDORE_PIPELINE_VERSION", Integer.toString(run.pipelineVersion()));
     env.put("STEVEDORE_TEAM", run.teamName());
-    env.put("STEVEDORE_LOGICAL_DATE", values.get("logical_date"));
+    env.put("STEVEDORE_LOGICAL_DATE", shared.logicalDay());
     env.put("STEVEDORE_LOGICAL_TIME", logical.toString());
     env.put("STEVEDORE_CPU", Integer.toString(stage.resources().cpu()));
     env.put("STEVEDORE_MEMORY", Integer.toString(stage.resources().memory()));
     env.put(
         "STEVEDORE_STAGE_SPEC",
         specs.version(run.pipelineId(), run.pipelineVersion()).stageJson(stage));
-    env.put("STEVEDORE_PARAMS", json(parameters));
+    env.put("STEVEDORE_PARAMS", shared.parametersJson());
     List<String> taskCommand = new ArrayList<>();
     if (stage.type() == StageType.CONTAINER) {
       stage.command().forEach(c -> taskCommand.add(Templates.render(c, values)));
