@@ -54,6 +54,20 @@ class JdbcArrayTest {
             rs -> rs.getObject(1, UUID.class),
             (Object) ids);
     assertThat(back).containsExactly(ids);
+    // Without a cast the parameter's own type (uuid[]) is what makes "= any" work.
+    assertThat(
+            jdbc.list(
+                "select count(*) from (values (?::uuid)) as t(id) where id = any (?)",
+                rs -> rs.getInt(1),
+                ids[1],
+                (Object) ids))
+        .containsExactly(1);
+    assertThat(
+            jdbc.list(
+                "select pg_typeof(v)::text from unnest(?) as t(v) limit 1",
+                rs -> rs.getString(1),
+                Jdbc.array("int8", List.of(5L))))
+        .containsExactly("bigint");
 
     Instant at = Instant.parse("2026-11-27T18:00:00.123456Z");
     List<String> rows =

@@ -33,10 +33,12 @@ public class LogFollowers {
   private static final Logger LOG = Logger.getLogger(LogFollowers.class);
 
   private final StageLogs logs;
+  // Room beyond MAX: the check in follow() reserves nothing, and a follow that passed it is only
+  // started (and counted) once its response head is written, after which a refusal is no 503.
   private final ThreadPoolExecutor threads =
       new ThreadPoolExecutor(
           0,
-          MAX,
+          2 * MAX,
           30,
           TimeUnit.SECONDS,
           new SynchronousQueue<>(),
@@ -69,7 +71,7 @@ public class LogFollowers {
               try {
                 threads.execute(() -> run(located, tail, new Paced(emitter), sse));
               } catch (RejectedExecutionException e) {
-                // All followers became busy between the check and the subscription.
+                // Shutting down, or far more follows at once than MAX passed the check together.
                 emitter.fail(busy());
               }
             });

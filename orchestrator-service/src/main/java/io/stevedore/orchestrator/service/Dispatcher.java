@@ -415,9 +415,13 @@ public class Dispatcher {
       }
       if (probe instanceof Launcher.Probe.Alive alive) {
         if (!engine.isActive(intent.stageRunId())) {
-          // Ended in the database (cancelled, timed out) while its process outlived a crash.
+          // Ended in the database (cancelled, timed out, given up) while its task outlived a crash
+          // or a stop that did not take. Stopped again; its intent is closed once a later probe,
+          // the task's own end report or its task event sees it gone (an ECS task takes a while
+          // to stop, and a StopTask can fail).
+          LOG.infof(
+              "stopping the task of stage attempt %s: the attempt has ended", intent.stageRunId());
           launcher.stop(intent);
-          engine.complete(intent.stageRunId(), launcher.stopInfo(intent));
           continue;
         }
         if (intent.confirmedAt() == null) {

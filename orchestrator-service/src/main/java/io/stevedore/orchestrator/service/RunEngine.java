@@ -267,7 +267,12 @@ public class RunEngine {
             attempt.launcher(),
             attempt.startedAt(),
             now);
-        intents.find(attempt.id()).filter(RunEngine::isTask).ifPresent(toStop::add);
+        Optional<LaunchIntent> intent = intents.find(attempt.id());
+        if (intent.isPresent() && isTask(intent.get())) {
+          toStop.add(intent.get()); // its intent is closed once its end is seen (see stopTask)
+        } else if (intent.isPresent()) {
+          intents.markEnded(attempt.id(), now); // a validation request: no task to stop
+        }
       }
     }
     runs.markEnded(runId, RunStatus.CANCELLED, why, now);

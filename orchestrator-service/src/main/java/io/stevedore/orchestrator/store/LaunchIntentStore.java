@@ -132,12 +132,17 @@ public class LaunchIntentStore {
         > 0;
   }
 
-  /** Records a heartbeat of the attempt's worker. Returns whether the intent is still open. */
+  /**
+   * Records a heartbeat of the attempt's worker. Returns whether the attempt still runs (its intent
+   * open and the attempt not ended: a task stopped for its timeout may beat until it is gone).
+   */
   public boolean heartbeat(UUID stageRunId, Instant at) {
     return jdbc.update(
-            "update orchestrator.launch_intents set last_heartbeat_at ="
-                + " greatest(coalesce(last_heartbeat_at, ?), ?)"
-                + " where stage_run_id = ? and ended_at is null",
+            "update orchestrator.launch_intents i set last_heartbeat_at ="
+                + " greatest(coalesce(i.last_heartbeat_at, ?), ?)"
+                + " where i.stage_run_id = ? and i.ended_at is null and exists (select 1 from"
+                + " jobs.stage_runs s where s.id = i.stage_run_id and s.status in ('LAUNCHING',"
+                + " 'RUNNING'))",
             at,
             at,
             stageRunId)

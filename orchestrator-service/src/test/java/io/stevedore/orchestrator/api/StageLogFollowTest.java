@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -38,6 +39,7 @@ class StageLogFollowTest {
   URI base;
 
   @Test
+  @Timeout(120)
   void followsTheLogWithServerSentEventsUntilTheAttemptEnds() throws Exception {
     String name = "follow-" + UUID.randomUUID().toString().substring(0, 8);
     UUID team = fixtures.team(name);
@@ -123,6 +125,7 @@ class StageLogFollowTest {
   }
 
   @Test
+  @Timeout(120)
   void aFollowerStopsWhenItsClientGoesAway() throws Exception {
     String name = "gone-" + UUID.randomUUID().toString().substring(0, 8);
     UUID team = fixtures.team(name);

@@ -203,7 +203,16 @@ class RecoveryTest {
     LaunchIntent intent = launcher.intent(attempt, run, "only", 1, requested, null);
     Process process = startAsTheCrashedOrchestrator(intent, 0, 120);
     try {
+      // The command runs (it wrote its line) before the reconciler can see the intent.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  Files.exists(launches)
+                      && Files.readString(launches).contains(attempt.toString()));
       QuarkusTransaction.requiringNew().run(() -> intents.insert(intent));
+      // A heartbeat of the ended attempt's task is not taken, though its intent is open.
+      assertThat(intents.heartbeat(attempt, Instant.now())).isFalse();
       assertThat(process.waitFor(30, TimeUnit.SECONDS))
           .as("the reconciler stops the task of the ended attempt")
           .isTrue();

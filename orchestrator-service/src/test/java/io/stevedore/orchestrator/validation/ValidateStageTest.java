@@ -7,6 +7,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stevedore.common.contract.Queues;
+import io.stevedore.common.contract.RunRequest;
 import io.stevedore.common.contract.ValidationResult;
 import io.stevedore.common.contract.ValidationResult.Verdict;
 import io.stevedore.common.messaging.Outbox;
@@ -245,6 +246,30 @@ class ValidateStageTest {
                         "select count(*) from jobs.message_failures where reason like ?",
                         "%validation result for unknown stage attempt " + unknown + "%")
                     > 0);
+  }
+
+  @Test
+  void aCancelledRunClosesItsPendingValidation() {
+    UUID run = run("stop", null);
+    request(run);
+    fixtures.request(RunRequest.Action.CANCEL, run, List.of(), "no longer needed");
+    assertThat(awaitEndOrCancel(run)).isEqualTo("CANCELLED");
+    assertThat(check(run).status()).isEqualTo("CANCELLED");
+    // The request's launch intent is closed with it (no task to stop and wait for).
+    assertThat(
+            fixtures.count(
+                "select count(*) from orchestrator.launch_intents i join jobs.stage_runs s"
+                    + " on s.id = i.stage_run_id where s.run_id = ? and s.stage_id = 'check'"
+                    + " and i.ended_at is not null",
+                run))
+        .isEqualTo(1);
+  }
+
+  String awaitEndOrCancel(UUID run) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(40))
+        .until(() -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(fixtures.runStatus(run)));
+    return fixtures.runStatus(run);
   }
 
   @Test
