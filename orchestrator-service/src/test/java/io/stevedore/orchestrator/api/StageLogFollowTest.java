@@ -38,14 +38,25 @@ class StageLogFollowTest {
   @TestHTTPResource("/")
   URI base;
 
+  /** A team of its own with an API key, and the gate file its stage waits for. */
+  record Team(String name, UUID id, String key, Path gate) {}
+
+  Team team(String prefix) throws java.io.IOException {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    UUID id = fixtures.team(name);
+    Path gate = Files.createDirectories(Path.of("target", "ops-work", name)).resolve("go");
+    return new Team(name, id, fixtures.apiKey(id), gate);
+  }
+
   @Test
   @Timeout(120)
   void followsTheLogWithServerSentEventsUntilTheAttemptEnds() throws Exception {
-    String name = "follow-" + UUID.randomUUID().toString().substring(0, 8);
-    UUID team = fixtures.team(name);
-    String key = fixtures.apiKey(team);
+    Team mine = team("follow");
+    String name = mine.name();
+    UUID team = mine.id();
+    String key = mine.key();
     String otherKey = fixtures.apiKey(fixtures.team(name + "-b"));
-    Path gate = Files.createDirectories(Path.of("target", "ops-work", name)).resolve("go");
+    Path gate = mine.gate();
     UUID pipeline =
         fixtures.pipeline(
             team,
@@ -127,20 +138,17 @@ class StageLogFollowTest {
   @Test
   @Timeout(120)
   void aFollowerStopsWhenItsClientGoesAway() throws Exception {
-    String name = "gone-" + UUID.randomUUID().toString().substring(0, 8);
-    UUID team = fixtures.team(name);
-    String key = fixtures.apiKey(team);
-    Path gate = Files.createDirectories(Path.of("target", "ops-work", name)).resolve("go");
+    Team mine = team("gone");
     UUID run =
         fixtures.submit(
-            team,
+            mine.id(),
             fixtures.pipeline(
-                team,
+                mine.id(),
                 "name: gone\nteam: "
-                    + name
+                    + mine.name()
                     + "\nstages:\n  - id: wait\n    type: container\n    image: busybox\n"
                     + "    command: [\"sh\", \"-c\", \"echo waiting; while [ ! -f "
-                    + gate.toAbsolutePath()
+                    + mine.gate().toAbsolutePath()
                     + " ]; do sleep 0.1; done\"]\n"));
     try {
       Awaitility.await()
@@ -153,7 +161,7 @@ class StageLogFollowTest {
                   HttpRequest.newBuilder(
                           base.resolve(
                               "api/v1/runs/" + run + "/stages/wait/attempts/1/log/follow?tail=1"))
-                      .header("Authorization", "Bearer " + key)
+                      .header("Authorization", "Bearer " + mine.key())
                       .header("Accept", "text/event-stream")
                       .build(),
                   HttpResponse.BodyHandlers.ofInputStream());
@@ -173,7 +181,7 @@ class StageLogFollowTest {
           .atMost(Duration.ofSeconds(10))
           .until(() -> followers.following() == before);
     } finally {
-      Files.writeString(gate, "go");
+      Files.writeString(mine.gate(), "go");
     }
   }
 }
