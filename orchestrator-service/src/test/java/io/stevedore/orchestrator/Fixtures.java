@@ -332,6 +332,21 @@ public class Fixtures {
     return jdbc.one(sql, rs -> rs.getInt(1), params).orElse(0);
   }
 
+  /**
+   * Whether the attempt's launch intent was closed after the attempt had ended (as when its task's
+   * end is seen after the orchestrator ended the attempt itself), not in the same transaction.
+   */
+  public boolean intentClosedAfterItsAttempt(UUID runId, String stageId, int attempt) {
+    return count(
+            "select count(*) from orchestrator.launch_intents i join jobs.stage_runs s"
+                + " on s.id = i.stage_run_id where s.run_id = ? and s.stage_id = ?"
+                + " and s.attempt = ? and i.ended_at > s.ended_at",
+            runId,
+            stageId,
+            attempt)
+        == 1;
+  }
+
   /** Runs one statement in a transaction of its own. */
   public void execute(String sql, Object... params) {
     QuarkusTransaction.requiringNew().run(() -> jdbc.update(sql, params));

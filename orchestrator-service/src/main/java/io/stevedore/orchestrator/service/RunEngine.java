@@ -252,7 +252,7 @@ public class RunEngine {
     RunRow run = found.get();
     PipelineSpec spec = specs.version(run.pipelineId(), run.pipelineVersion()).spec();
     String why = "run cancelled" + (reason == null || reason.isBlank() ? "" : ": " + reason);
-    List<LaunchIntent> toStop = new ArrayList<>();
+    int stopped = 0;
     for (StageRunRow attempt : stages.active(runId)) {
       if (stages.end(attempt.id(), StageStatus.CANCELLED, null, why, null, now)) {
         events.stage(
@@ -267,18 +267,14 @@ public class RunEngine {
             attempt.launcher(),
             attempt.startedAt(),
             now);
-        Optional<LaunchIntent> intent = intents.find(attempt.id());
-        if (intent.isPresent() && isTask(intent.get())) {
-          toStop.add(intent.get()); // its intent is closed once its end is seen (see stopTask)
-        } else if (intent.isPresent()) {
-          intents.markEnded(attempt.id(), now); // a validation request: no task to stop
+        if (stopTask(attempt.id(), now)) {
+          stopped++;
         }
       }
     }
     runs.markEnded(runId, RunStatus.CANCELLED, why, now);
     events.run(run, run.status().name(), "CANCELLED", why, now);
-    LOG.infof("run %s cancelled; stopping %d task(s)", runId, toStop.size());
-    afterCommit.run(() -> toStop.forEach(launcher::stop));
+    LOG.infof("run %s cancelled; stopping %d task(s)", runId, stopped);
     if (run.status() == RunStatus.RUNNING) {
       admit(run.teamId(), now);
     }
@@ -733,19 +729,21 @@ public class RunEngine {
   }
 
   /**
-   * Stops the task of an attempt ended here, once this transaction has committed. Its launch intent
-   * stays open until the task's end is seen (the stopped task's report, a task event, or the
-   * reconciler, which stops a task still alive for an ended attempt and then completes it): closed
-   * here, a crash between the commit and the stop would leave the task running with no one watching
-   * it. An attempt without a task (a validate stage's request) has its intent closed now.
+   * Stops the task of an attempt ended here (cancelled, timed out, given up), once this transaction
+   * has committed; returns whether it has a task to stop. Its launch intent stays open until the
+   * task's end is seen (the stopped task's report, a task event, or a probe of the reconciler,
+   * which stops again a task still alive for an ended attempt): closed here, a crash between the
+   * commit and the stop would leave the task running with no one watching it. An attempt without a
+   * task (a validate stage's request) has its intent closed now.
    */
-  private void stopTask(UUID stageRunId, Instant now) {
+  private boolean stopTask(UUID stageRunId, Instant now) {
     Optional<LaunchIntent> intent = intents.find(stageRunId);
     if (intent.isPresent() && isTask(intent.get())) {
       afterCommit.run(() -> launcher.stop(intent.get()));
-    } else {
-      intents.markEnded(stageRunId, now);
+      return true;
     }
+    intent.ifPresent(i -> intents.markEnded(stageRunId, now));
+    return false;
   }
 
   private void finish(RunRow run, StageRunRow attempt, StopInfo stop, Instant now) {
@@ -1266,14 +1264,12 @@ public class RunEngine {
    * id, the run's parameters and their JSON. Worked out once per run in a batch of claims, not once
    * per attempt (a fan-out claims thousands of one run's attempts).
    */
-  private record RunValues(
-      Map<String, String> values, String parametersJson, Instant logical, String logicalDay) {}
+  private record RunValues(Map<String, String> values, String parametersJson, Instant logical) {}
 
   private RunValues runValues(RunRow run, PipelineSpec spec) {
     Map<String, String> values = new HashMap<>();
     Instant logical = run.logicalDate() == null ? run.createdAt() : run.logicalDate();
-    String day = DAY.format(logical.atZone(ZoneOffset.UTC));
-    values.put("logical_date", day);
+    values.put("logical_date", DAY.format(logical.atZone(ZoneOffset.UTC)));
     values.put("logical_date_nodash", DAY_NODASH.format(logical.atZone(ZoneOffset.UTC)));
     values.put("run_id", run.id().toString());
     values.put("pipeline", run.pipelineName());
@@ -1282,7 +1278,7 @@ public class RunEngine {
     for (Map.Entry<String, String> p : parameters.entrySet()) {
       values.put("params." + p.getKey(), p.getValue());
     }
-    return new RunValues(values, json(parameters), logical, day);
+    return new RunValues(values, json(parameters), logical);
   }
 
   private LaunchSpec launchSpec(
@@ -1330,7 +1326,7 @@ public class RunEngine {
     env.put("STEVEDORE_PIPELINE", run.pipelineName());
     env.put("STEVEDORE_PIPELINE_VERSION", Integer.toString(run.pipelineVersion()));
     env.put("STEVEDORE_TEAM", run.teamName());
-    env.put("STEVEDORE_LOGICAL_DATE", shared.logicalDay());
+    env.put("STEVEDORE_LOGICAL_DATE", values.get("logical_date"));
     env.put("STEVEDORE_LOGICAL_TIME", logical.toString());
     env.put("STEVEDORE_CPU", Integer.toString(stage.resources().cpu()));
     env.put("STEVEDORE_MEMORY", Integer.toString(stage.resources().memory()));

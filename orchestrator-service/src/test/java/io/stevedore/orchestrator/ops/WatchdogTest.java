@@ -89,14 +89,7 @@ class WatchdogTest {
     // Its launch intent was closed when the stopped process's end was seen, not with the attempt.
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                fixtures.count(
-                        "select count(*) from orchestrator.launch_intents i join jobs.stage_runs s"
-                            + " on s.id = i.stage_run_id where s.run_id = ? and s.attempt = 1"
-                            + " and i.ended_at > s.ended_at",
-                        run)
-                    == 1);
+        .until(() -> fixtures.intentClosedAfterItsAttempt(run, "hang", 1));
   }
 
   @Test

@@ -301,14 +301,8 @@ class DagExecutionTest {
     // unwatched (RecoveryTest.stopsATaskThatOutlivedTheEndOfItsAttempt).
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> fixtures.count(INTENT_CLOSED_AFTER_ITS_ATTEMPT, run, "slow") == 1);
+        .until(() -> fixtures.intentClosedAfterItsAttempt(run, "slow", 1));
   }
-
-  /** Counts the stage's attempts whose launch intent was closed after the attempt had ended. */
-  static final String INTENT_CLOSED_AFTER_ITS_ATTEMPT =
-      "select count(*) from orchestrator.launch_intents i join jobs.stage_runs s"
-          + " on s.id = i.stage_run_id where s.run_id = ? and s.stage_id = ?"
-          + " and i.ended_at > s.ended_at";
 
   @Test
   void keepsRunsBeyondMaxActiveRunsQueuedInOrder() {
