@@ -192,11 +192,7 @@ public class Dispatcher {
       watchdog.checkIfDue(now);
       lastHousekeeping = now;
     }
-    int batchSize =
-        config
-            .dispatcher()
-            .batchSize()
-            .orElse(config.launcher() == OrchestratorConfig.Launcher.ECS ? 50 : 200);
+    int batchSize = engine.claimBatchSize();
     List<RunEngine.Claim> claims;
     do {
       claims = engine.claim(batchSize);

@@ -240,8 +240,33 @@ public class RunEngine {
       events.run(run, "QUEUED", "RUNNING", null, now);
       LOG.infof("run %s of %s started", run.id(), run.pipelineName());
     }
-    advanceAll(admitted, now, new Writes(now));
+    // As a completion does, the admission claims the first stages it starts (up to a dispatch
+    // batch), their launch intents committed with it, and hands them to the dispatcher to launch
+    // once it committed; the rest wait PENDING for the dispatcher's claims.
+    Consumer<List<Claim>> launch = handoff;
+    Writes writes = new Writes(now, launch == null ? null : launcher.name(), claimBatchSize());
+    advanceAll(admitted, now, writes);
+    if (!writes.claimed.isEmpty()) {
+      Map<UUID, RunRow> known = new HashMap<>();
+      admitted.forEach(r -> known.put(r.id(), r));
+      List<Claim> claimed = claimAttempts(writes.claimed, known, Free.UNLIMITED, now);
+      if (!claimed.isEmpty()) {
+        afterCommit.run(() -> launch.accept(claimed));
+      }
+    }
     afterCommit.run(wakeup::wake);
+  }
+
+  /**
+   * Stage attempts claimed at once: by a dispatcher claim, and by a completion or an admission for
+   * the stages it starts. 50 for ECS (whose launches are paced at the Fargate rate anyway), 200 for
+   * the others, unless configured.
+   */
+  public int claimBatchSize() {
+    return config
+        .dispatcher()
+        .batchSize()
+        .orElse(config.launcher() == OrchestratorConfig.Launcher.ECS ? 50 : 200);
   }
 
   void cancel(UUID runId, String reason, Instant now) {
@@ -424,19 +449,29 @@ public class RunEngine {
      * The launcher that claims the stages this transaction starts, or null: then they are written
      * PENDING for the dispatcher to claim. Claimed, they are written LAUNCHING at once (one write
      * less than PENDING and a claim) and kept in {@link #claimed}, as {@link
-     * StageRunStore#claimDueOfRuns} would return them.
+     * StageRunStore#claimDueOfRuns} would return them; at most {@link #claimLimit} of them, the
+     * others are written PENDING. (A wide fan-out claimed whole would be launched and recorded
+     * RUNNING in one long batch, while claims of a dispatch batch each are launched one after the
+     * other as the earlier ones end.)
      */
     private final String claimFor;
+
+    private final int claimLimit;
 
     private final List<StageRunRow> claimed = new ArrayList<>();
 
     Writes(Instant now) {
-      this(now, null);
+      this(now, null, 0);
     }
 
-    Writes(Instant now, String claimFor) {
+    Writes(Instant now, String claimFor, int claimLimit) {
       this.now = now;
       this.claimFor = claimFor;
+      this.claimLimit = claimLimit;
+    }
+
+    boolean claims() {
+      return claimFor != null && claimed.size() < claimLimit;
     }
 
     void flush() {
@@ -511,7 +546,7 @@ public class RunEngine {
       Dag.Plan plan = version.dag().plan(view);
       for (String stageId : plan.start()) {
         int attempt = latest.containsKey(stageId) ? latest.get(stageId).attempt() + 1 : 1;
-        if (writes.claimFor == null) {
+        if (!writes.claims()) {
           writes.inserts.add(
               new StageRunStore.NewAttempt(
                   run.id(), stageId, attempt, StageStatus.PENDING, null, null));
@@ -648,7 +683,7 @@ public class RunEngine {
     Map<UUID, RunRow> moved = new LinkedHashMap<>();
     Map<UUID, Set<String>> ended = new HashMap<>();
     Consumer<List<Claim>> launch = handoff;
-    Writes writes = new Writes(now, launch == null ? null : launcher.name());
+    Writes writes = new Writes(now, launch == null ? null : launcher.name(), claimBatchSize());
     for (Map.Entry<UUID, StopInfo> end : stops.entrySet()) {
       StageRunRow attempt = attempts.get(end.getKey());
       if (attempt == null || !attempt.status().isActive()) {
@@ -673,7 +708,9 @@ public class RunEngine {
       // dispatcher. Lost with the process, they are found by the reconciler like any claim. Other
       // due attempts of these runs (retries without a backoff) are claimed with them.
       List<StageRunRow> due = new ArrayList<>(writes.claimed);
-      due.addAll(stages.claimDueOfRuns(moved.keySet(), now, launcher.name()));
+      due.addAll(
+          stages.claimDueOfRuns(
+              moved.keySet(), now, launcher.name(), claimBatchSize() - due.size()));
       List<Claim> claimed = claimAttempts(due, moved, Free.UNLIMITED, now);
       if (!claimed.isEmpty()) {
         afterCommit.run(() -> launch.accept(claimed));

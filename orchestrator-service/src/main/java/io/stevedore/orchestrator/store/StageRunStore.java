@@ -309,11 +309,13 @@ public class StageRunStore {
   }
 
   /**
-   * Claims the due PENDING attempts of the given runs (their rows locked by the caller), as {@link
-   * #claimDue} does for all runs: for the attempts a completion has just started.
+   * Claims up to {@code limit} due PENDING attempts of the given runs (their rows locked by the
+   * caller), as {@link #claimDue} does for all runs: for the attempts a completion has just
+   * started.
    */
-  public List<StageRunRow> claimDueOfRuns(Collection<UUID> runIds, Instant now, String launcher) {
-    if (runIds.isEmpty()) {
+  public List<StageRunRow> claimDueOfRuns(
+      Collection<UUID> runIds, Instant now, String launcher, int limit) {
+    if (runIds.isEmpty() || limit <= 0) {
       return List.of();
     }
     return jdbc.list(
@@ -321,11 +323,12 @@ public class StageRunStore {
             + "   where s.run_id = any (?) and s.status = 'PENDING'"
             + RUN_IS_RUNNING
             + "   and (s.not_before is null or s.not_before <= ?)"
-            + "   order by s.created_at, s.id for update of s skip locked)"
+            + "   order by s.created_at, s.id limit ? for update of s skip locked)"
             + CLAIM,
         StageRunStore::map,
         (Object) runIds.toArray(UUID[]::new),
         now,
+        limit,
         launcher,
         now);
   }

@@ -13,6 +13,7 @@ import io.stevedore.testing.PostgresResource;
 import io.stevedore.testing.SqsResource;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The no-op launcher drives runs through the real dispatcher and state machines: every attempt goes
- * LAUNCHING, RUNNING and SUCCEEDED with exit 0 without any process being started.
+ * LAUNCHING, RUNNING and SUCCEEDED with exit 0 without any process being started. Dispatch batches
+ * are of 3 attempts here, so that the layers of the tests' pipelines take several.
  */
 @QuarkusTest
 @TestProfile(NoopLauncherTest.Noop.class)
@@ -34,7 +36,12 @@ class NoopLauncherTest {
   public static class Noop implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("stevedore.orchestrator.launcher", "noop");
+      // Small dispatch batches, so that a wide layer takes several.
+      return Map.of(
+          "stevedore.orchestrator.launcher",
+          "noop",
+          "stevedore.orchestrator.dispatcher.batch-size",
+          "3");
     }
   }
 
@@ -110,6 +117,95 @@ class NoopLauncherTest {
                 org.assertj.core.groups.Tuple.tuple("RUNNING", "SUCCEEDED"));
       }
     }
+  }
+
+  /**
+   * A completion or an admission claims at most one dispatch batch of the stages it starts (3
+   * here): the others wait PENDING for the dispatcher's claims. Ten first stages, a join, ten
+   * stages behind it: every one runs once, with one launch intent, and its four transitions.
+   */
+  @Test
+  void claimsAWideLayerOneDispatchBatchAtATime() {
+    String name = "noop-" + UUID.randomUUID().toString().substring(0, 8);
+    UUID team = fixtures.team(name);
+    StringBuilder stages = new StringBuilder("stages:\n");
+    List<String> roots = new ArrayList<>();
+    List<String> leaves = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      roots.add("r" + i);
+      leaves.add("l" + i);
+      stages.append(stage("r" + i, List.of()));
+    }
+    stages.append(stage("j", roots));
+    leaves.forEach(l -> stages.append(stage(l, List.of("j"))));
+    UUID pipeline =
+        fixtures.pipeline(team, "name: wide\nteam: " + name + "\nmaxActiveRuns: 1\n" + stages);
+    UUID run = fixtures.submit(team, pipeline);
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> fixtures.runStatus(run).equals("SUCCEEDED"));
+
+    assertThat(fixtures.attempts(run))
+        .hasSize(21)
+        .allMatch(a -> a.attempt() == 1 && a.status().equals("SUCCEEDED"));
+    assertThat(
+            fixtures.count(
+                "select count(*) from orchestrator.launch_intents i join jobs.stage_runs s"
+                    + " on s.id = i.stage_run_id where s.run_id = ?"
+                    + " and i.confirmed_at is not null and i.ended_at is not null",
+                run))
+        .isEqualTo(21);
+    List<JsonNode> events = fixtures.eventsOf(run);
+    for (String stage : concat(roots, List.of("j"), leaves)) {
+      assertThat(events.stream().filter(e -> e.path("stageId").asText().equals(stage)))
+          .as("stage %s", stage)
+          .extracting(e -> e.path("previousStatus").asText(null), e -> e.path("status").asText())
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple(null, "PENDING"),
+              org.assertj.core.groups.Tuple.tuple("PENDING", "LAUNCHING"),
+              org.assertj.core.groups.Tuple.tuple("LAUNCHING", "RUNNING"),
+              org.assertj.core.groups.Tuple.tuple("RUNNING", "SUCCEEDED"));
+    }
+    // Claimed in the admission's transaction (its events share its time): 3 of the 10 roots.
+    String admitted = at(events, null, "RUNNING");
+    assertThat(launchedAt(events, roots, admitted)).isEqualTo(3);
+    // Claimed in the transaction that recorded the join's end: 3 of the 10 leaves.
+    String joined = at(events, "j", "SUCCEEDED");
+    assertThat(launchedAt(events, leaves, joined)).isEqualTo(3);
+  }
+
+  /** The time of the event of {@code stage} (null: the run's) reaching {@code status}. */
+  private static String at(List<JsonNode> events, String stage, String status) {
+    return events.stream()
+        .filter(
+            e ->
+                e.path("stageId").asText(null) == null
+                    ? stage == null
+                    : e.path("stageId").asText().equals(stage))
+        .filter(e -> e.path("status").asText().equals(status))
+        .map(e -> e.path("at").asText())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** How many of {@code stages} went LAUNCHING at {@code at}. */
+  private static long launchedAt(List<JsonNode> events, List<String> stages, String at) {
+    return events.stream()
+        .filter(e -> stages.contains(e.path("stageId").asText()))
+        .filter(e -> e.path("status").asText().equals("LAUNCHING"))
+        .filter(e -> e.path("at").asText().equals(at))
+        .count();
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... lists) {
+    List<String> all = new ArrayList<>();
+    for (List<String> l : lists) {
+      all.addAll(l);
+    }
+    return all;
   }
 
   private static String stage(String id, List<String> dependsOn) {
