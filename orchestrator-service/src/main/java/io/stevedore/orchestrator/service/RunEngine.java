@@ -1030,7 +1030,7 @@ public class RunEngine {
       }
       try {
         if (outputs == null && !stage.dependsOn().isEmpty()) {
-          outputs = taskEnvironment.outputsOf(runsWithInputs(claimed, runCache));
+          outputs = taskEnvironment.outputsOf(inputsOf(claimed, runCache));
         }
         RunValues values = runValues.computeIfAbsent(run.id(), id -> runValues(run, spec));
         claims.add(
@@ -1044,22 +1044,23 @@ public class RunEngine {
     return claims;
   }
 
-  /** The runs of the claimed attempts whose stages read upstream outputs. */
-  private Set<UUID> runsWithInputs(List<StageRunRow> claimed, Map<UUID, RunRow> runCache) {
-    Set<UUID> withInputs = new HashSet<>();
+  /** The upstream stages whose outputs the claimed attempts read, by run. */
+  private Map<UUID, Set<String>> inputsOf(List<StageRunRow> claimed, Map<UUID, RunRow> runCache) {
+    Map<UUID, Set<String>> inputs = new HashMap<>();
     for (StageRunRow attempt : claimed) {
-      RunRow run = runCache.get(attempt.runId());
-      if (run != null
-          && specs
-              .version(run.pipelineId(), run.pipelineVersion())
-              .spec()
-              .stage(attempt.stageId())
-              .map(stage -> !stage.dependsOn().isEmpty())
-              .orElse(false)) {
-        withInputs.add(run.id());
-      }
+      RunRow run = runCache.computeIfAbsent(attempt.runId(), id -> runs.find(id).orElseThrow());
+      specs
+          .version(run.pipelineId(), run.pipelineVersion())
+          .spec()
+          .stage(attempt.stageId())
+          .filter(stage -> !stage.dependsOn().isEmpty())
+          .ifPresent(
+              stage ->
+                  inputs
+                      .computeIfAbsent(run.id(), id -> new HashSet<>())
+                      .addAll(stage.dependsOn()));
     }
-    return withInputs;
+    return inputs;
   }
 
   /** A claimed validate attempt: its request goes to validation-service (in the claim's tx). */

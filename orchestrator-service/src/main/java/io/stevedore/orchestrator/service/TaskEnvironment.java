@@ -63,10 +63,11 @@ public class TaskEnvironment {
   }
 
   /**
-   * Reads the stage outputs of the runs with one statement, for {@link #of(UUID, Stage, Outputs)}.
+   * Reads the outputs of the named stages of the runs ({@code stageIds} by run) with one statement,
+   * for {@link #of(UUID, Stage, Outputs)}.
    */
-  public Outputs outputsOf(Collection<UUID> runIds) {
-    return new Outputs(outputs.latestOfRuns(runIds));
+  public Outputs outputsOf(Map<UUID, ? extends Collection<String>> stageIds) {
+    return new Outputs(outputs.latestOf(stageIds));
   }
 
   /** The variables for an attempt of {@code stage} in run {@code runId}. */

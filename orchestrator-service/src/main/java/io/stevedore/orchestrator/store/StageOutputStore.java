@@ -3,6 +3,7 @@ package io.stevedore.orchestrator.store;
 import io.stevedore.common.store.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -46,23 +47,36 @@ public class StageOutputStore {
   }
 
   /**
-   * The outputs of the latest succeeded attempt of every stage of each run, with one statement: by
-   * run, then by stage, then by output name.
+   * The outputs of the latest succeeded attempt of the named stages of each run ({@code stageIds}
+   * by run), with one statement: by run, then by stage, then by output name. Only the named stages
+   * are looked up (by the run's and stage's index), not every stage of the runs.
    */
-  public Map<UUID, Map<String, Map<String, String>>> latestOfRuns(Collection<UUID> runIds) {
+  public Map<UUID, Map<String, Map<String, String>>> latestOf(
+      Map<UUID, ? extends Collection<String>> stageIds) {
     Map<UUID, Map<String, Map<String, String>>> outputs = new HashMap<>();
-    if (runIds.isEmpty()) {
+    List<UUID> runs = new ArrayList<>();
+    List<String> stages = new ArrayList<>();
+    stageIds.forEach(
+        (run, ids) ->
+            ids.forEach(
+                id -> {
+                  runs.add(run);
+                  stages.add(id);
+                }));
+    if (runs.isEmpty()) {
       return outputs;
     }
     jdbc.list(
-            "select s.run_id, s.stage_id, o.name, o.uri from orchestrator.stage_outputs o"
-                + " join jobs.stage_runs s on s.id = o.stage_run_id"
-                + " where s.run_id = any(?) and s.status = 'SUCCEEDED'"
+            "select s.run_id, s.stage_id, o.name, o.uri from unnest(?, ?) as w(run_id, stage_id)"
+                + " join jobs.stage_runs s on s.run_id = w.run_id and s.stage_id = w.stage_id"
+                + " join orchestrator.stage_outputs o on o.stage_run_id = s.id"
+                + " where s.status = 'SUCCEEDED'"
                 + " and s.attempt = (select max(x.attempt) from jobs.stage_runs x"
                 + "   where x.run_id = s.run_id and x.stage_id = s.stage_id"
                 + "   and x.status = 'SUCCEEDED')",
             rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)},
-            (Object) runIds.toArray(UUID[]::new))
+            Jdbc.array("uuid", runs),
+            Jdbc.array("text", stages))
         .forEach(
             row ->
                 outputs
