@@ -59,9 +59,9 @@ import java.util.function.ToDoubleFunction;
  * completion, so neither pays for its idle polling interval. Per phase it reports:
  *
  * <ul>
- *   <li>stages (executions) completed per second, in three windows: the orchestrator from its
- *       first run's admission and db-scheduler from its first execution's start ({@code stages/s});
- *       both from the first task's start ({@code tasks/s}); both from the moment the work was due
+ *   <li>stages (executions) completed per second, in three windows: the orchestrator from its first
+ *       run's admission and db-scheduler from its first execution's start ({@code stages/s}); both
+ *       from the first task's start ({@code tasks/s}); both from the moment the work was due
  *       ({@code due/s}: db-scheduler from {@code scheduleBatch}'s return, its picks included), all
  *       to the last end;
  *   <li>write transactions per stage: transaction ids consumed (exact: only a transaction that
