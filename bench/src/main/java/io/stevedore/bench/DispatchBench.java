@@ -54,9 +54,9 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Workloads per round: {@code --runs} runs of a 5-stage chain, and one run of {@code --fanout}
  * parallel stages; db-scheduler drains as many executions as each workload has stages, and for the
- * chain also as many chains of 5 steps, each step replaced by the next on completion. Both are
- * timed from their first pick-up (first run admitted; first execution started) to their last
- * completion, so neither pays for its idle polling interval. Per phase it reports:
+ * chain also as many chains of 5 steps, each step replaced by the next on completion. Neither is
+ * timed through an idle polling interval: the windows (below) open at the first admission, the
+ * first start, or when the work was due. Per phase it reports:
  *
  * <ul>
  *   <li>stages (executions) completed per second, in three windows: the orchestrator from its first

@@ -202,13 +202,19 @@ public class Dispatcher {
     return due;
   }
 
-  /** Launches the attempts that completions claimed, together. */
+  /**
+   * Launches the attempts that completions and admissions claimed, a dispatch batch at a time (each
+   * hand-off holds at most one batch, but several may have queued up meanwhile).
+   */
   private void launchHandedOff() {
     List<RunEngine.Claim> claims = new ArrayList<>();
     for (List<RunEngine.Claim> some; (some = handedOff.poll()) != null; ) {
       claims.addAll(some);
     }
-    launchAll(claims);
+    int batch = engine.claimBatchSize();
+    for (int from = 0; from < claims.size(); from += batch) {
+      launchAll(claims.subList(from, Math.min(claims.size(), from + batch)));
+    }
   }
 
   /**
