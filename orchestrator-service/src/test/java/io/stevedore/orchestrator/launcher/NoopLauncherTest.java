@@ -105,16 +105,7 @@ class NoopLauncherTest {
     Map<UUID, List<JsonNode>> events = fixtures.eventsOf(Set.copyOf(runs));
     for (UUID run : runs) {
       for (String stage : List.of("a", "b", "c", "d")) {
-        List<JsonNode> mine =
-            events.get(run).stream().filter(e -> e.path("stageId").asText().equals(stage)).toList();
-        assertThat(mine)
-            .as("run %s stage %s", run, stage)
-            .extracting(e -> e.path("previousStatus").asText(null), e -> e.path("status").asText())
-            .containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple(null, "PENDING"),
-                org.assertj.core.groups.Tuple.tuple("PENDING", "LAUNCHING"),
-                org.assertj.core.groups.Tuple.tuple("LAUNCHING", "RUNNING"),
-                org.assertj.core.groups.Tuple.tuple("RUNNING", "SUCCEEDED"));
+        assertFourTransitions(events.get(run), stage);
       }
     }
   }
@@ -159,14 +150,7 @@ class NoopLauncherTest {
         .isEqualTo(21);
     List<JsonNode> events = fixtures.eventsOf(run);
     for (String stage : concat(roots, List.of("j"), leaves)) {
-      assertThat(events.stream().filter(e -> e.path("stageId").asText().equals(stage)))
-          .as("stage %s", stage)
-          .extracting(e -> e.path("previousStatus").asText(null), e -> e.path("status").asText())
-          .containsExactlyInAnyOrder(
-              org.assertj.core.groups.Tuple.tuple(null, "PENDING"),
-              org.assertj.core.groups.Tuple.tuple("PENDING", "LAUNCHING"),
-              org.assertj.core.groups.Tuple.tuple("LAUNCHING", "RUNNING"),
-              org.assertj.core.groups.Tuple.tuple("RUNNING", "SUCCEEDED"));
+      assertFourTransitions(events, stage);
     }
     // Claimed in the admission's transaction (its events share its time): 3 of the 10 roots.
     String admitted = at(events, null, "RUNNING");
@@ -174,6 +158,18 @@ class NoopLauncherTest {
     // Claimed in the transaction that recorded the join's end: 3 of the 10 leaves.
     String joined = at(events, "j", "SUCCEEDED");
     assertThat(launchedAt(events, leaves, joined)).isEqualTo(3);
+  }
+
+  /** The stage's events of its run: PENDING, LAUNCHING, RUNNING, SUCCEEDED, each once. */
+  private static void assertFourTransitions(List<JsonNode> events, String stage) {
+    assertThat(events.stream().filter(e -> e.path("stageId").asText().equals(stage)))
+        .as("stage %s of run %s", stage, events.get(0).path("runId").asText())
+        .extracting(e -> e.path("previousStatus").asText(null), e -> e.path("status").asText())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(null, "PENDING"),
+            org.assertj.core.groups.Tuple.tuple("PENDING", "LAUNCHING"),
+            org.assertj.core.groups.Tuple.tuple("LAUNCHING", "RUNNING"),
+            org.assertj.core.groups.Tuple.tuple("RUNNING", "SUCCEEDED"));
   }
 
   /** The time of the event of {@code stage} (null: the run's) reaching {@code status}. */
