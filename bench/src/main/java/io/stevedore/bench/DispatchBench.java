@@ -12,6 +12,9 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.sun.management.OperatingSystemMXBean;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.stevedore.common.contract.Queues;
+import io.stevedore.common.contract.RunRequest;
+import io.stevedore.common.messaging.MessageAttributes;
 import io.stevedore.common.spec.PipelineSpec;
 import io.stevedore.common.spec.PipelineSpecParser;
 import io.stevedore.common.spec.SpecFormat;
@@ -40,12 +43,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * Stage dispatch throughput of the real orchestrator (packaged jar, child process, {@code
@@ -121,6 +131,8 @@ public final class DispatchBench {
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   Peer peer;
   double backgroundCommitsPerSecond;
+  final SqsClient sqs;
+  private String runRequestsUrl;
 
   DispatchBench(
       int runs,
@@ -130,7 +142,8 @@ public final class DispatchBench {
       String pgUrl,
       Path postgresData,
       Process orchestrator,
-      long queueServerPid) {
+      long queueServerPid,
+      String sqsUrl) {
     this.runs = runs;
     this.fanout = fanout;
     this.rounds = rounds;
@@ -139,6 +152,14 @@ public final class DispatchBench {
     this.postgresData = postgresData;
     this.orchestrator = orchestrator;
     this.queueServerPid = queueServerPid;
+    this.sqs =
+        SqsClient.builder()
+            .endpointOverride(URI.create(sqsUrl))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
   public static void main(String[] args) throws Exception {
@@ -212,7 +233,16 @@ public final class DispatchBench {
 
     Process orchestrator = startOrchestrator(jar, pgUrl, sqs.port());
     DispatchBench bench =
-        new DispatchBench(runs, fanout, rounds, threads, pgUrl, pgDir, orchestrator, sqs.pid());
+        new DispatchBench(
+            runs,
+            fanout,
+            rounds,
+            threads,
+            pgUrl,
+            pgDir,
+            orchestrator,
+            sqs.pid(),
+            "http://127.0.0.1:" + sqs.port());
     try {
       if (profileLoop > 0) {
         bench.profileLoop(profileLoop);
@@ -494,6 +524,7 @@ public final class DispatchBench {
     long cpu0 = orchestratorCpu();
     long pgCpu0 = postgresCpu();
     long mqCpu0 = cpuOfTree(queueServerPid);
+    UUID firstRun = null;
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps =
@@ -503,7 +534,11 @@ public final class DispatchBench {
                   + " values (?, ?, ?, 1, 'QUEUED', 'HTTP', ?, now(), now())")) {
         Timestamp logical = Timestamp.from(Instant.parse("2026-11-26T00:00:00Z"));
         for (int i = 0; i < runCount; i++) {
-          ps.setObject(1, UUID.randomUUID());
+          UUID id = UUID.randomUUID();
+          if (firstRun == null) {
+            firstRun = id;
+          }
+          ps.setObject(1, id);
           ps.setObject(2, team);
           ps.setObject(3, pipeline);
           ps.setTimestamp(4, logical);
@@ -513,6 +548,10 @@ public final class DispatchBench {
       }
       c.commit();
     }
+    // The runs are due now: as the scheduler's relay does after its commit, a RUN request on the
+    // run-requests queue makes the orchestrator admit them at once (one admits all of the team's).
+    Instant due = Instant.now();
+    requestRun(firstRun, pipeline);
     // Wait until every run ended (polled by this JVM as postgres, outside both roles).
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     try (Connection c = connect();
@@ -579,6 +618,7 @@ public final class DispatchBench {
     // same window for the orchestrator opens when its first task started (recorded RUNNING): the
     // run's admission and first claim stay out, as db-scheduler's scheduleBatch and first pick do
     double taskSeconds = Duration.between(firstTask, last).toNanos() / 1e9;
+    double dueSeconds = Duration.between(due, last).toNanos() / 1e9;
     if (timeline) {
       printTimeline(pipeline, first, runCount == 1);
     }
@@ -588,7 +628,7 @@ public final class DispatchBench {
         stages,
         seconds,
         taskSeconds,
-        seconds,
+        dueSeconds,
         before,
         after,
         (cpu1 - cpu0) / 1e6,
@@ -596,6 +636,42 @@ public final class DispatchBench {
         (mqCpu1 - mqCpu0) / 1e6,
         statements,
         backgroundCommitsPerSecond);
+  }
+
+  /** Sends a RUN request for {@code run}, as the scheduler's outbox relay would. */
+  void requestRun(UUID run, UUID pipeline) {
+    if (runRequestsUrl == null) {
+      runRequestsUrl =
+          sqs.getQueueUrl(q -> q.queueName("stevedore-" + Queues.RUN_REQUESTS)).queueUrl();
+    }
+    String body =
+        String.format(
+            Locale.ROOT,
+            "{\"action\":\"RUN\",\"runId\":\"%s\",\"teamId\":\"%s\",\"pipelineId\":\"%s\","
+                + "\"pipelineVersion\":1,\"requestedAt\":\"%s\"}",
+            run,
+            team,
+            pipeline,
+            Instant.now());
+    sqs.sendMessage(
+        m ->
+            m.queueUrl(runRequestsUrl)
+                .messageBody(body)
+                .messageAttributes(
+                    Map.of(
+                        MessageAttributes.MESSAGE_ID,
+                        text(UUID.randomUUID().toString()),
+                        MessageAttributes.TYPE,
+                        text(RunRequest.TYPE),
+                        MessageAttributes.VERSION,
+                        MessageAttributeValue.builder()
+                            .dataType("Number")
+                            .stringValue(Integer.toString(RunRequest.VERSION))
+                            .build())));
+  }
+
+  private static MessageAttributeValue text(String value) {
+    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
   }
 
   UUID pipeline(String name, int maxActiveRuns, int stages, boolean chain) throws Exception {

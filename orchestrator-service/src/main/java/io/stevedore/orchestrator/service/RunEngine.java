@@ -153,26 +153,34 @@ public class RunEngine {
 
   // ---------------------------------------------------------------- run requests
 
-  /** Applies a run request (in the consumer's transaction). */
+  /**
+   * Applies a run request (in the consumer's transaction), its run events sent together as one
+   * batch per subscriber (an admission of a wide run writes one event per stage).
+   */
   @Transactional
   public void handle(RunRequest request) {
     Instant now = clock.instant();
-    switch (request.action()) {
-      case RUN -> {
-        RunRow run =
-            runs.find(request.runId())
-                .orElseThrow(
-                    () -> new IllegalStateException("run '" + request.runId() + "' not found"));
-        admit(run.teamId(), now);
-      }
-      case CANCEL -> cancel(request.runId(), request.reason(), now);
-      case RESUME ->
-          resume(
-              request.runId(),
-              request.stages() == null ? List.of() : request.stages(),
-              request.reason(),
-              now);
-    }
+    events.batched(
+        () -> {
+          switch (request.action()) {
+            case RUN -> {
+              RunRow run =
+                  runs.find(request.runId())
+                      .orElseThrow(
+                          () ->
+                              new IllegalStateException("run '" + request.runId() + "' not found"));
+              admit(run.teamId(), now);
+            }
+            case CANCEL -> cancel(request.runId(), request.reason(), now);
+            case RESUME ->
+                resume(
+                    request.runId(),
+                    request.stages() == null ? List.of() : request.stages(),
+                    request.reason(),
+                    now);
+          }
+          return null;
+        });
     afterCommit.run(wakeup::wake);
   }
 
