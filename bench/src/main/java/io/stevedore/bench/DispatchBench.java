@@ -418,7 +418,7 @@ public final class DispatchBench {
     System.out.printf(
         Locale.ROOT,
         "the same from the moment the work was due (db-scheduler: scheduleBatch returned, its"
-            + " picks included; orchestrator: its run's admission, as the first line): chain against"
+            + " picks included; orchestrator: its runs' commit, then a RUN request over the queue): chain against"
             + " db-scheduler's chains (rounds %s), chain against independent executions (rounds"
             + " %s), fan-out (rounds %s)%n",
         taskRatios(chain, chainedPeer, Phase::dueRate),
