@@ -152,14 +152,17 @@ public final class DispatchBench {
     this.postgresData = postgresData;
     this.orchestrator = orchestrator;
     this.queueServerPid = queueServerPid;
-    this.sqs =
-        SqsClient.builder()
-            .endpointOverride(URI.create(sqsUrl))
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    this.sqs = sqsClient(sqsUrl);
+  }
+
+  /** An SQS client for the benchmark's own ElasticMQ at {@code url} (any credentials do). */
+  public static SqsClient sqsClient(String url) {
+    return SqsClient.builder()
+        .endpointOverride(URI.create(url))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
   }
 
   public static void main(String[] args) throws Exception {

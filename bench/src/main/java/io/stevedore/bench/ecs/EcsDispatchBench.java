@@ -1,5 +1,6 @@
 package io.stevedore.bench.ecs;
 
+import io.stevedore.bench.DispatchBench;
 import io.stevedore.common.spec.PipelineSpec;
 import io.stevedore.common.spec.PipelineSpecParser;
 import io.stevedore.common.spec.SpecFormat;
@@ -29,10 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -106,14 +103,7 @@ public final class EcsDispatchBench {
         limits.readBurst(),
         limits.readRate());
     try (FakeEcs fake = FakeEcs.start(limits)) {
-      SqsClient sqsClient =
-          SqsClient.builder()
-              .endpointOverride(URI.create(sqsUrl))
-              .region(Region.US_EAST_1)
-              .credentialsProvider(
-                  StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-              .httpClient(UrlConnectionHttpClient.create())
-              .build();
+      SqsClient sqsClient = DispatchBench.sqsClient(sqsUrl);
       Process orchestrator =
           startOrchestrator(jar, orchestratorEnvironment(pgUrl, sqsUrl, fake.endpoint()));
       // EventBridge delivers task state changes to the task-events queue, when the orchestrator
