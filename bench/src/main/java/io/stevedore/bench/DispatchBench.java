@@ -115,6 +115,18 @@ public final class DispatchBench {
    */
   static int profileLoop;
 
+  /**
+   * Rounds of all five phases before the warm-up rounds, back to back (no settles, not counted),
+   * that bring both JVMs' JIT to its steady state ({@code --jit-warm-ups}).
+   */
+  static int jitWarmUps;
+
+  /** While true, phases skip the settle before their counters (JIT warm-up: not counted). */
+  boolean unsettled;
+
+  /** With {@code --profile-loop}: loop over {@code --runs} 5-stage chains, not a fan-out. */
+  static boolean profileChain;
+
   static double warmUpScale;
 
   final int runs;
@@ -175,6 +187,8 @@ public final class DispatchBench {
     int explainMs = intArg(args, "--explain-ms", -1);
     timeline = List.of(args).contains("--timeline");
     profileLoop = intArg(args, "--profile-loop", 0);
+    profileChain = List.of(args).contains("--profile-chain");
+    jitWarmUps = intArg(args, "--jit-warm-ups", 20);
     warmUps = intArg(args, "--warm-ups", 1);
     warmUpScale = Double.parseDouble(stringArg(args, "--warm-up-scale", "0.25"));
     Path jar = Path.of("orchestrator-service/target/quarkus-app/quarkus-run.jar");
@@ -192,11 +206,19 @@ public final class DispatchBench {
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("max_connections", "300")
             .setServerConfig("fsync", "on")
+            .setServerConfig("autovacuum_naptime", "15s")
             .setServerConfig("shared_preload_libraries", "pg_stat_statements")
             .setServerConfig("pg_stat_statements.track_utility", "on")
             .setServerConfig("pg_stat_statements.max", "10000")
             // "off" only to show what commit latency costs each system (diagnostic runs).
             .setServerConfig("synchronous_commit", synchronousCommit);
+    // Diagnostic: more Postgres settings, --pg name=value (repeatable).
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--pg")) {
+        String[] setting = args[i + 1].split("=", 2);
+        builder.setServerConfig(setting[0], setting[1]);
+      }
+    }
     if (explainMs >= 0) {
       builder
           .setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
@@ -346,6 +368,31 @@ public final class DispatchBench {
         Locale.ROOT,
         "idle background (both systems polling): %.1f commits/s%n",
         backgroundCommitsPerSecond);
+
+    // Both JVMs to their JIT's steady state first (each system's statements, run back to back
+    // without the settles: their counters are not read), as a long-running server is.
+    unsettled = true;
+    for (int i = 1; i <= jitWarmUps; i++) {
+      Phase a = orchestratorPhase("jit " + i, "chain", runs, CHAIN_STAGES);
+      Phase b = peerPhase("jit " + i, runs * CHAIN_STAGES);
+      Phase b2 = peerPhase("jit " + i, runs * CHAIN_STAGES, true);
+      Phase c = orchestratorPhase("jit " + i, "fan-out", 1, fanout);
+      Phase d = peerPhase("jit " + i, fanout);
+      if (i % 5 == 0 || i == jitWarmUps) {
+        System.out.printf(
+            Locale.ROOT,
+            "JIT warm-up %d of %d (stages/s, not counted): orchestrator chain %.0f, fan-out %.0f;"
+                + " db-scheduler %.0f, chains %.0f, %.0f%n",
+            i,
+            jitWarmUps,
+            a.rate(),
+            c.rate(),
+            b.rate(),
+            b2.rate(),
+            d.rate());
+      }
+    }
+    unsettled = false;
 
     List<Phase> chain = new ArrayList<>();
     List<Phase> chainPeer = new ArrayList<>();
@@ -996,25 +1043,107 @@ public final class DispatchBench {
     }
   }
 
+  /** Diagnostic: statistics of the hot tables, and generic plans of the array lookups. */
+  void printPlanDiagnostics() throws SQLException {
+    try (Connection c = connect();
+        Statement st = c.createStatement()) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "select c.relname, c.reltuples::bigint, c.relpages, s.n_live_tup, s.n_dead_tup,"
+                  + " s.last_autoanalyze, s.last_autovacuum, s.autoanalyze_count"
+                  + " from pg_class c join pg_stat_user_tables s on s.relid = c.oid"
+                  + " where c.relname in ('stage_runs', 'runs', 'launch_intents', 'outbox')")) {
+        while (rs.next()) {
+          System.out.printf(
+              Locale.ROOT,
+              "  %s: reltuples %d, relpages %d, live %d, dead %d, autoanalyze %s (%d), autovacuum"
+                  + " %s%n",
+              rs.getString(1),
+              rs.getLong(2),
+              rs.getLong(3),
+              rs.getLong(4),
+              rs.getLong(5),
+              rs.getString(6),
+              rs.getLong(8),
+              rs.getString(7));
+        }
+      }
+      try (ResultSet rs =
+          st.executeQuery(
+              "select string_agg(name || '=' || setting, ', ') from pg_settings"
+                  + " where name in ('autovacuum', 'autovacuum_naptime', 'track_counts')")) {
+        rs.next();
+        System.out.println("  " + rs.getString(1));
+      }
+      try (ResultSet rs =
+          st.executeQuery(
+              "select backend_type, state, left(query, 80) from pg_stat_activity"
+                  + " where backend_type like 'autovacuum%'")) {
+        while (rs.next()) {
+          System.out.printf("  %s %s %s%n", rs.getString(1), rs.getString(2), rs.getString(3));
+        }
+      }
+      st.execute("set plan_cache_mode = force_generic_plan");
+      int n = 0;
+      for (String sql :
+          List.of(
+              "select id from jobs.stage_runs where id = any ($1)",
+              "select distinct on (run_id, stage_id) id from jobs.stage_runs where run_id = any"
+                  + " ($1) order by run_id, stage_id, attempt desc")) {
+        String name = "diag" + n++ + "_" + System.nanoTime();
+        st.execute("prepare " + name + " (uuid[]) as " + sql);
+        try (ResultSet rs = st.executeQuery("explain execute " + name + " ('{}')")) {
+          while (rs.next()) {
+            System.out.println("    " + rs.getString(1));
+          }
+        }
+      }
+    }
+  }
+
   /** See {@link #profileLoop}. */
   void profileLoop(int count) throws Exception {
     insertTeam();
+    // What the processes burn while idle (polling loops), to tell apart from the cost per stage.
+    Thread.sleep(2_000);
+    long cpu0 = orchestratorCpu();
+    long pgCpu0 = postgresCpu();
+    long mqCpu0 = cpuOfTree(queueServerPid);
+    long t0 = System.nanoTime();
+    Thread.sleep(5_000);
+    double idleSeconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "idle CPU ms per second: orchestrator %.1f, Postgres %.1f, queue server %.1f%n",
+        (orchestratorCpu() - cpu0) / 1e6 / idleSeconds,
+        (postgresCpu() - pgCpu0) / 1e6 / idleSeconds,
+        (cpuOfTree(queueServerPid) - mqCpu0) / 1e6 / idleSeconds);
     for (int i = 1; i <= count; i++) {
-      Phase p = orchestratorPhase("loop " + i, "fan-out", 1, fanout);
+      Phase p =
+          profileChain
+              ? orchestratorPhase("loop " + i, "chain", runs, 5)
+              : orchestratorPhase("loop " + i, "fan-out", 1, fanout);
       System.out.printf(
           Locale.ROOT,
-          "loop %d: fan-out of %d: %.0f stages/s (%.0f from the first task's start),"
-              + " orchestrator %.3f ms CPU per stage%n",
+          "loop %d: %s: %.0f stages/s (%.0f from the first task's start, %.0f from due),"
+              + " CPU ms per stage: orchestrator %.3f, Postgres %.3f, queue server %.3f%n",
           i,
-          fanout,
+          profileChain ? runs + " chains of 5" : "fan-out of " + fanout,
           p.rate(),
           p.taskRate(),
-          p.cpuMs() / p.stages());
+          p.dueRate(),
+          p.cpuMs() / p.stages(),
+          p.postgresCpuMs() / p.stages(),
+          p.queueCpuMs() / p.stages());
+      if (i % 10 == 0 || i == count) {
+        p.printProfile();
+        printPlanDiagnostics();
+      }
     }
   }
 
   Counters countersAfterSettle() throws Exception {
-    if (profileLoop > 0) {
+    if (profileLoop > 0 || unsettled) {
       return counters();
     }
     long xid;
@@ -1214,6 +1343,10 @@ public final class DispatchBench {
 
   static String abbreviate(String sql) {
     String flat = sql.replaceAll("\\s+", " ").trim();
+    if (profileLoop > 0 && flat.length() > 200) {
+      // Diagnostic loops: the end too (where the statements sharing a column list differ).
+      return flat.substring(0, 60) + " ... " + flat.substring(flat.length() - 135);
+    }
     return flat.length() > 110 ? flat.substring(0, 107) + "..." : flat;
   }
 

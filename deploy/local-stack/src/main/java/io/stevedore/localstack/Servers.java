@@ -176,6 +176,12 @@ public final class Servers {
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("max_connections", "300")
             .setServerConfig("fsync", "on")
+            // zonky turns it off; on, a commit the services saw survives a crash of the machine.
+            .setServerConfig("synchronous_commit", "on")
+            // RDS for PostgreSQL's default (upstream's is 60 s): the job tables churn (each stage
+            // attempt is updated twice), and autovacuum's ANALYZE is what replaces the plans
+            // cached while they were empty.
+            .setServerConfig("autovacuum_naptime", "15s")
             .start();
     running.add(pg);
     try (Connection c = pg.getPostgresDatabase().getConnection();
