@@ -121,6 +121,9 @@ public final class DispatchBench {
    */
   static int jitWarmUps;
 
+  /** With {@code --profile-loop}: statements run before the loop ({@code --sql}, diagnostic). */
+  static final List<String> diagnosticSql = new ArrayList<>();
+
   /** While true, phases skip the settle before their counters (JIT warm-up: not counted). */
   boolean unsettled;
 
@@ -189,6 +192,11 @@ public final class DispatchBench {
     profileLoop = intArg(args, "--profile-loop", 0);
     profileChain = List.of(args).contains("--profile-chain");
     jitWarmUps = intArg(args, "--jit-warm-ups", 20);
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--sql")) {
+        diagnosticSql.add(args[i + 1]);
+      }
+    }
     warmUps = intArg(args, "--warm-ups", 1);
     warmUpScale = Double.parseDouble(stringArg(args, "--warm-up-scale", "0.25"));
     Path jar = Path.of("orchestrator-service/target/quarkus-app/quarkus-run.jar");
@@ -1104,6 +1112,15 @@ public final class DispatchBench {
   /** See {@link #profileLoop}. */
   void profileLoop(int count) throws Exception {
     insertTeam();
+    // Diagnostic: statements run once the orchestrator has migrated the schema, --sql "..."
+    // (repeatable), to measure a schema change before making it.
+    for (String sql : diagnosticSql) {
+      try (Connection c = connect();
+          Statement st = c.createStatement()) {
+        st.execute(sql);
+        System.out.println("ran: " + sql);
+      }
+    }
     // What the processes burn while idle (polling loops), to tell apart from the cost per stage.
     Thread.sleep(2_000);
     long cpu0 = orchestratorCpu();
