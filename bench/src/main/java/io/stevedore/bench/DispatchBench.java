@@ -91,8 +91,9 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *     -Dspotless.check.skip=true
  * java -cp 'bench/target/quarkus-app/lib/main/*:bench/target/classes' \
  *     io.stevedore.bench.DispatchBench [--runs 200] [--fanout 1000] [--rounds 3] [--threads 10]
- *     [--warm-ups 1] [--warm-up-scale 0.25] [--synchronous-commit on] [--timeline] [--explain-ms N]
- *     [--profile-loop N]
+ *     [--warm-ups 1] [--warm-up-scale 0.25] [--jit-warm-ups 20] [--synchronous-commit on]
+ *     [--timeline] [--explain-ms N] [--profile-loop N [--profile-chain]] [--pg name=value ...]
+ *     [--sql "statement" ...]
  * </pre>
  */
 public final class DispatchBench {
@@ -110,8 +111,10 @@ public final class DispatchBench {
   static int warmUps;
 
   /**
-   * Diagnostic: run this many orchestrator fan-outs back to back (no db-scheduler, no settle, so no
-   * commit counts) and print their rates only: a steady load to profile the orchestrator under.
+   * Diagnostic: run this many orchestrator fan-outs (with {@link #profileChain}: rounds of chains)
+   * back to back, no db-scheduler and no settle (so no commit counts): a steady load to profile the
+   * orchestrator under. Prints each loop's rates and CPU per stage, and every 10 loops its top
+   * statements and {@link #printPlanDiagnostics}.
    */
   static int profileLoop;
 
@@ -220,13 +223,6 @@ public final class DispatchBench {
             .setServerConfig("pg_stat_statements.max", "10000")
             // "off" only to show what commit latency costs each system (diagnostic runs).
             .setServerConfig("synchronous_commit", synchronousCommit);
-    // Diagnostic: more Postgres settings, --pg name=value (repeatable).
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals("--pg")) {
-        String[] setting = args[i + 1].split("=", 2);
-        builder.setServerConfig(setting[0], setting[1]);
-      }
-    }
     if (explainMs >= 0) {
       builder
           .setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
@@ -237,6 +233,17 @@ public final class DispatchBench {
           .setServerConfig(
               "log_directory", pgDir.resolveSibling(pgDir.getFileName() + "-log").toString());
       System.out.printf("slow plans (over %d ms) logged under %s-log%n", explainMs, pgDir);
+    }
+    // Diagnostic: more Postgres settings, --pg name=value (repeatable); they win over the above.
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--pg")) {
+        String[] setting = args[i + 1].split("=", 2);
+        if (setting.length != 2 || !setting[1].matches("[A-Za-z0-9_.,:/-]+")) {
+          throw new IllegalArgumentException(
+              "--pg wants name=value, the value without spaces or quotes: " + args[i + 1]);
+        }
+        builder.setServerConfig(setting[0], setting[1]);
+      }
     }
     EmbeddedPostgres pg = builder.start();
     Runtime.getRuntime()
@@ -401,6 +408,10 @@ public final class DispatchBench {
       }
     }
     unsettled = false;
+    if (jitWarmUps > 0) {
+      // The last JIT phase's commits and run events settle before the first counted phase.
+      Thread.sleep(SETTLE.toMillis());
+    }
 
     List<Phase> chain = new ArrayList<>();
     List<Phase> chainPeer = new ArrayList<>();
@@ -677,7 +688,7 @@ public final class DispatchBench {
     // run's admission and first claim stay out, as db-scheduler's scheduleBatch and first pick do
     double taskSeconds = Duration.between(firstTask, last).toNanos() / 1e9;
     double dueSeconds = Duration.between(due, last).toNanos() / 1e9;
-    if (timeline) {
+    if (timeline && !unsettled) {
       printTimeline(pipeline, first, runCount == 1);
     }
     return new Phase(
@@ -1268,8 +1279,9 @@ public final class DispatchBench {
 
     /**
      * Stages per second from the moment they were due to the last end: db-scheduler from its {@code
-     * scheduleBatch}'s return (its picks included); the orchestrator from its run's admission, as
-     * {@link #rate} (its first claim, and the writing of its stage rows, included).
+     * scheduleBatch}'s return (its picks included); the orchestrator from the commit of its QUEUED
+     * runs (the RUN request is sent just after: the queue's delivery, its admission with the stage
+     * rows' inserts, and its first claim included).
      */
     double dueRate() {
       return stages / dueSeconds;

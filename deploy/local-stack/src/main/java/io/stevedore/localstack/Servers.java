@@ -179,7 +179,8 @@ public final class Servers {
             // zonky turns it off; on, a commit the services saw survives a crash of the machine.
             .setServerConfig("synchronous_commit", "on")
             // RDS for PostgreSQL's default (upstream's is 60 s): the job tables churn (each stage
-            // attempt is updated twice), and autovacuum's ANALYZE is what replaces the plans
+            // attempt is updated two or three times), and autovacuum's ANALYZE is what replaces the
+            // plans
             // cached while they were empty.
             .setServerConfig("autovacuum_naptime", "15s")
             .start();
