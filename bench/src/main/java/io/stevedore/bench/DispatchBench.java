@@ -195,11 +195,7 @@ public final class DispatchBench {
     profileLoop = intArg(args, "--profile-loop", 0);
     profileChain = List.of(args).contains("--profile-chain");
     jitWarmUps = intArg(args, "--jit-warm-ups", 20);
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals("--sql")) {
-        diagnosticSql.add(args[i + 1]);
-      }
-    }
+    diagnosticSql.addAll(listArg(args, "--sql"));
     warmUps = intArg(args, "--warm-ups", 1);
     warmUpScale = Double.parseDouble(stringArg(args, "--warm-up-scale", "0.25"));
     Path jar = Path.of("orchestrator-service/target/quarkus-app/quarkus-run.jar");
@@ -235,15 +231,13 @@ public final class DispatchBench {
       System.out.printf("slow plans (over %d ms) logged under %s-log%n", explainMs, pgDir);
     }
     // Diagnostic: more Postgres settings, --pg name=value (repeatable); they win over the above.
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals("--pg")) {
-        String[] setting = args[i + 1].split("=", 2);
-        if (setting.length != 2 || !setting[1].matches("[A-Za-z0-9_.,:/-]+")) {
-          throw new IllegalArgumentException(
-              "--pg wants name=value, the value without spaces or quotes: " + args[i + 1]);
-        }
-        builder.setServerConfig(setting[0], setting[1]);
+    for (String value : listArg(args, "--pg")) {
+      String[] setting = value.split("=", 2);
+      if (setting.length != 2 || !setting[1].matches("[A-Za-z0-9_.,:/-]+")) {
+        throw new IllegalArgumentException(
+            "--pg wants name=value, the value without spaces or quotes: " + value);
       }
+      builder.setServerConfig(setting[0], setting[1]);
     }
     EmbeddedPostgres pg = builder.start();
     Runtime.getRuntime()
@@ -388,11 +382,12 @@ public final class DispatchBench {
     // without the settles: their counters are not read), as a long-running server is.
     unsettled = true;
     for (int i = 1; i <= jitWarmUps; i++) {
-      Phase a = orchestratorPhase("jit " + i, "chain", runs, CHAIN_STAGES);
-      Phase b = peerPhase("jit " + i, runs * CHAIN_STAGES);
-      Phase b2 = peerPhase("jit " + i, runs * CHAIN_STAGES, true);
-      Phase c = orchestratorPhase("jit " + i, "fan-out", 1, fanout);
-      Phase d = peerPhase("jit " + i, fanout);
+      List<Phase> p = round("jit " + i, runs, fanout);
+      Phase a = p.get(0);
+      Phase b = p.get(1);
+      Phase b2 = p.get(2);
+      Phase c = p.get(3);
+      Phase d = p.get(4);
       if (i % 5 == 0 || i == jitWarmUps) {
         System.out.printf(
             Locale.ROOT,
@@ -423,12 +418,13 @@ public final class DispatchBench {
       int r = warmUp ? Math.max(1, (int) (runs * warmUpScale)) : runs;
       int f = warmUp ? Math.max(1, (int) (fanout * warmUpScale)) : fanout;
       String label = warmUp ? "warm-up" : "round " + round;
-      Phase a = orchestratorPhase(label, "chain", r, CHAIN_STAGES);
-      Phase b = peerPhase(label, r * CHAIN_STAGES);
-      Phase b2 = peerPhase(label, r * CHAIN_STAGES, true);
-      Phase c = orchestratorPhase(label, "fan-out", 1, f);
-      Phase d = peerPhase(label, f);
-      for (Phase p : List.of(a, b, b2, c, d)) {
+      List<Phase> phases = round(label, r, f);
+      Phase a = phases.get(0);
+      Phase b = phases.get(1);
+      Phase b2 = phases.get(2);
+      Phase c = phases.get(3);
+      Phase d = phases.get(4);
+      for (Phase p : phases) {
         System.out.println(p.row());
       }
       System.out.printf(
@@ -502,6 +498,20 @@ public final class DispatchBench {
     System.out.println();
     System.out.println("db-scheduler (median chain round), per execution:");
     mcp.printProfile();
+  }
+
+  /**
+   * One round's five phases, in order: the orchestrator's {@code chains} 5-stage chains,
+   * db-scheduler's as many independent executions and as many chained ones, the orchestrator's
+   * fan-out of {@code width}, db-scheduler's as many independent executions.
+   */
+  List<Phase> round(String label, int chains, int width) throws Exception {
+    return List.of(
+        orchestratorPhase(label, "chain", chains, CHAIN_STAGES),
+        peerPhase(label, chains * CHAIN_STAGES),
+        peerPhase(label, chains * CHAIN_STAGES, true),
+        orchestratorPhase(label, "fan-out", 1, width),
+        peerPhase(label, width));
   }
 
   static String ratios(List<Phase> ours, List<Phase> theirs) {
@@ -1394,6 +1404,17 @@ public final class DispatchBench {
       }
     }
     return fallback;
+  }
+
+  /** Every value of a repeatable option ({@code --pg a=b --pg c=d}). */
+  static List<String> listArg(String[] args, String name) {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        values.add(args[i + 1]);
+      }
+    }
+    return values;
   }
 
   static int intArg(String[] args, String name, int fallback) {
