@@ -9,6 +9,8 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -89,21 +91,44 @@ public class Outbox {
    */
   public UUID send(
       String queue, String type, int version, Object payload, Map<String, String> attributes) {
+    return sendToAll(List.of(queue), type, version, payload, attributes).get(0);
+  }
+
+  /**
+   * Sends one message contract to each of {@code queues} (subscribers of the same events) when the
+   * current transaction commits: serialized once, written with one JDBC batch; a message id each.
+   */
+  public List<UUID> sendToAll(List<String> queues, MessageContract message) {
+    return sendToAll(queues, message.contractType(), message.contractVersion(), message, Map.of());
+  }
+
+  private List<UUID> sendToAll(
+      List<String> queues,
+      String type,
+      int version,
+      Object payload,
+      Map<String, String> attributes) {
     int status = transactions.getTransactionStatus();
     if (status != Status.STATUS_ACTIVE && status != Status.STATUS_MARKED_ROLLBACK) {
       throw new IllegalStateException(
           "Outbox.send needs an active transaction (call it from a @Transactional method or"
               + " QuarkusTransaction); message type '"
               + type
-              + "' to queue '"
-              + queue
-              + "' was not sent");
+              + "' to queue(s) "
+              + queues
+              + " was not sent");
     }
-    OutgoingMessage message =
-        new OutgoingMessage(
-            UUID.randomUUID(), queue, type, version, json(payload, type), attributes);
+    String body = json(payload, type);
+    List<OutgoingMessage> messages = new ArrayList<>(queues.size());
+    for (String queue : queues) {
+      messages.add(new OutgoingMessage(UUID.randomUUID(), queue, type, version, body, attributes));
+    }
     try (Connection connection = dataSource.getConnection()) {
-      store.insert(connection, message);
+      if (messages.size() == 1) {
+        store.insert(connection, messages.get(0));
+      } else {
+        store.insertAll(connection, messages);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException(
           "could not write message type '" + type + "' to the outbox: " + e.getMessage(), e);
@@ -112,7 +137,7 @@ public class Outbox {
       transactions.putResource(WAKE_REGISTERED, Boolean.TRUE);
       transactions.registerInterposedSynchronization(new WakeRelayAfterCommit(relay));
     }
-    return message.messageId();
+    return messages.stream().map(OutgoingMessage::messageId).toList();
   }
 
   /**

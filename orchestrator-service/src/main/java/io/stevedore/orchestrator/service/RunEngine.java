@@ -681,13 +681,10 @@ public class RunEngine {
     for (TaskEnd end : ends) {
       stops.putIfAbsent(end.stageRunId(), end.stop());
     }
-    Map<UUID, StageRunRow> before = stages.findAll(stops.keySet());
-    Set<UUID> runIds = new HashSet<>();
-    before.values().forEach(a -> runIds.add(a.runId()));
-    Map<UUID, RunRow> locked = runs.lockAll(runIds);
-    // Read again under the run locks: an end recorded meanwhile is not recorded twice.
-    Map<UUID, StageRunRow> attempts = stages.findAll(before.keySet());
-    intents.markEndedAll(before.keySet(), now);
+    Map<UUID, RunRow> locked = runs.lockAllOfAttempts(stops.keySet());
+    // Read under the run locks: an end recorded meanwhile is not recorded twice.
+    Map<UUID, StageRunRow> attempts = stages.findAll(stops.keySet());
+    intents.markEndedAll(attempts.keySet(), now);
     Map<UUID, RunRow> moved = new LinkedHashMap<>();
     Map<UUID, Set<String>> ended = new HashMap<>();
     Consumer<List<Claim>> launch = handoff;
@@ -1204,10 +1201,6 @@ public class RunEngine {
       return refused;
     }
     List<UUID> ids = launched.stream().map(Launched::stageRunId).toList();
-    Map<UUID, StageRunRow> attempts = stages.findAll(ids);
-    Set<UUID> runIds = new HashSet<>();
-    attempts.values().forEach(a -> runIds.add(a.runId()));
-    Map<UUID, RunRow> runRows = runs.findAll(runIds);
     intents.confirmAll(
         launched.stream()
             .map(
@@ -1216,22 +1209,27 @@ public class RunEngine {
                         l.stageRunId(), l.task().taskRef(), l.task().pid(), l.task().startedAt()))
             .toList(),
         now);
-    Set<UUID> changed =
+    Map<UUID, StageRunRow> changed =
         stages.markRunningAll(
             launched.stream()
                 .map(l -> new StageRunStore.Running(l.stageRunId(), l.task().taskRef()))
                 .toList(),
             now);
-    for (UUID id : ids) {
-      StageRunRow attempt = attempts.get(id);
-      if (attempt == null) {
+    // Those that did not change moved on meanwhile (cancelled), unless they were RUNNING already.
+    List<UUID> unchanged = ids.stream().filter(id -> !changed.containsKey(id)).toList();
+    Map<UUID, StageRunRow> others = unchanged.isEmpty() ? Map.of() : stages.findAll(unchanged);
+    for (UUID id : unchanged) {
+      StageRunRow attempt = others.get(id);
+      if (attempt == null || attempt.status() != StageStatus.RUNNING) {
         refused.add(id);
-        continue;
       }
-      if (!changed.contains(id)) {
-        if (attempt.status() != StageStatus.RUNNING) {
-          refused.add(id);
-        }
+    }
+    Set<UUID> runIds = new HashSet<>();
+    changed.values().forEach(a -> runIds.add(a.runId()));
+    Map<UUID, RunRow> runRows = runs.findAll(runIds);
+    for (UUID id : ids) {
+      StageRunRow attempt = changed.get(id);
+      if (attempt == null) {
         continue;
       }
       RunRow run = runRows.get(attempt.runId());

@@ -118,13 +118,12 @@ public class RunEvents {
   }
 
   private void publish(List<RunEvent> all) {
+    List<String> queues = config.runEventSubscribers().stream().map(Queues::runEvents).toList();
     for (int from = 0; from < all.size(); from += RunEventBatch.MAX_EVENTS) {
       RunEventBatch batch =
           new RunEventBatch(
               all.subList(from, Math.min(all.size(), from + RunEventBatch.MAX_EVENTS)));
-      for (String subscriber : config.runEventSubscribers()) {
-        outbox.send(Queues.runEvents(subscriber), batch);
-      }
+      outbox.sendToAll(queues, batch);
     }
   }
 

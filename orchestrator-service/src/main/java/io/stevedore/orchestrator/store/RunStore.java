@@ -59,6 +59,27 @@ public class RunStore {
     return locked;
   }
 
+  /**
+   * Locks the runs of several stage attempts (as {@link #lockAll}, in id order) with one statement;
+   * returns them by id.
+   */
+  public Map<UUID, RunRow> lockAllOfAttempts(Collection<UUID> stageRunIds) {
+    Map<UUID, RunRow> locked = new LinkedHashMap<>();
+    if (stageRunIds.isEmpty()) {
+      return locked;
+    }
+    for (RunRow run :
+        jdbc.list(
+            SELECT
+                + " where r.id in (select s.run_id from jobs.stage_runs s where s.id = any (?))"
+                + " order by r.id for no key update of r",
+            RunStore::map,
+            (Object) stageRunIds.toArray(UUID[]::new))) {
+      locked.put(run.id(), run);
+    }
+    return locked;
+  }
+
   /** Several runs by id, in one statement. */
   public Map<UUID, RunRow> findAll(Collection<UUID> runIds) {
     Map<UUID, RunRow> found = new HashMap<>();

@@ -49,6 +49,11 @@ public class StageRunStore {
       "id, run_id, stage_id, attempt, status, failure_class, reason, launcher, task_ref,"
           + " exit_code, not_before, created_at, started_at, ended_at";
 
+  /** {@link #COLUMNS} of the table aliased {@code s}. */
+  private static final String S_COLUMNS =
+      "s.id, s.run_id, s.stage_id, s.attempt, s.status, s.failure_class, s.reason, s.launcher,"
+          + " s.task_ref, s.exit_code, s.not_before, s.created_at, s.started_at, s.ended_at";
+
   private final Jdbc jdbc;
 
   StageRunStore(Jdbc jdbc) {
@@ -221,25 +226,30 @@ public class StageRunStore {
   public record Running(UUID id, String taskRef) {}
 
   /**
-   * LAUNCHING to RUNNING for several attempts with one statement; returns the ids that changed (the
-   * others moved on meanwhile).
+   * LAUNCHING to RUNNING for several attempts with one statement; returns the attempts that
+   * changed, as they are now, by id (the others moved on meanwhile).
    */
-  public Set<UUID> markRunningAll(List<Running> started, Instant now) {
+  public Map<UUID, StageRunRow> markRunningAll(List<Running> started, Instant now) {
+    Map<UUID, StageRunRow> changed = new HashMap<>();
     if (started.isEmpty()) {
-      return Set.of();
+      return changed;
     }
-    return new HashSet<>(
+    for (StageRunRow row :
         jdbc.list(
             "update jobs.stage_runs s set status = 'RUNNING', task_ref = u.task_ref, reason = null,"
                 + " started_at = coalesce(s.started_at, ?), heartbeat_at = ?, updated_at = ?"
                 + " from unnest(?, ?) as u(id, task_ref)"
-                + " where s.id = u.id and (s.status || '') = 'LAUNCHING' returning s.id",
-            rs -> rs.getObject(1, UUID.class),
+                + " where s.id = u.id and (s.status || '') = 'LAUNCHING' returning "
+                + S_COLUMNS,
+            StageRunStore::map,
             now,
             now,
             now,
             Jdbc.array("uuid", started.stream().map(Running::id).toList()),
-            Jdbc.array("text", started.stream().map(Running::taskRef).toList())));
+            Jdbc.array("text", started.stream().map(Running::taskRef).toList()))) {
+      changed.put(row.id(), row);
+    }
+    return changed;
   }
 
   public Optional<StageRunRow> find(UUID id) {
