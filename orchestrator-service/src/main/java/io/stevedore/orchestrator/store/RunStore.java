@@ -45,18 +45,7 @@ public class RunStore {
    * for each other in a circle; returns them by id.
    */
   public Map<UUID, RunRow> lockAll(Collection<UUID> runIds) {
-    Map<UUID, RunRow> locked = new LinkedHashMap<>();
-    if (runIds.isEmpty()) {
-      return locked;
-    }
-    for (RunRow run :
-        jdbc.list(
-            SELECT + " where r.id = any (?) order by r.id for no key update of r",
-            RunStore::map,
-            (Object) runIds.toArray(UUID[]::new))) {
-      locked.put(run.id(), run);
-    }
-    return locked;
+    return lockedWhere("r.id = any (?)", runIds);
   }
 
   /**
@@ -64,17 +53,21 @@ public class RunStore {
    * returns them by id.
    */
   public Map<UUID, RunRow> lockAllOfAttempts(Collection<UUID> stageRunIds) {
+    return lockedWhere(
+        "r.id in (select s.run_id from jobs.stage_runs s where s.id = any (?))", stageRunIds);
+  }
+
+  /** Locks the runs matching {@code condition} on an id array, in id order; by id. */
+  private Map<UUID, RunRow> lockedWhere(String condition, Collection<UUID> ids) {
     Map<UUID, RunRow> locked = new LinkedHashMap<>();
-    if (stageRunIds.isEmpty()) {
+    if (ids.isEmpty()) {
       return locked;
     }
     for (RunRow run :
         jdbc.list(
-            SELECT
-                + " where r.id in (select s.run_id from jobs.stage_runs s where s.id = any (?))"
-                + " order by r.id for no key update of r",
+            SELECT + " where " + condition + " order by r.id for no key update of r",
             RunStore::map,
-            (Object) stageRunIds.toArray(UUID[]::new))) {
+            (Object) ids.toArray(UUID[]::new))) {
       locked.put(run.id(), run);
     }
     return locked;
