@@ -50,9 +50,7 @@ public class StageRunStore {
           + " exit_code, not_before, created_at, started_at, ended_at";
 
   /** {@link #COLUMNS} of the table aliased {@code s}. */
-  private static final String S_COLUMNS =
-      "s.id, s.run_id, s.stage_id, s.attempt, s.status, s.failure_class, s.reason, s.launcher,"
-          + " s.task_ref, s.exit_code, s.not_before, s.created_at, s.started_at, s.ended_at";
+  private static final String S_COLUMNS = "s." + COLUMNS.replace(", ", ", s.");
 
   private final Jdbc jdbc;
 
