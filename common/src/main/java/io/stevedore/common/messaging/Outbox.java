@@ -10,6 +10,7 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -91,7 +92,7 @@ public class Outbox {
    */
   public UUID send(
       String queue, String type, int version, Object payload, Map<String, String> attributes) {
-    return sendToAll(List.of(queue), type, version, payload, attributes).get(0);
+    return sendToAll(Collections.singletonList(queue), type, version, payload, attributes).get(0);
   }
 
   /**
@@ -111,12 +112,15 @@ public class Outbox {
     int status = transactions.getTransactionStatus();
     if (status != Status.STATUS_ACTIVE && status != Status.STATUS_MARKED_ROLLBACK) {
       throw new IllegalStateException(
-          "Outbox.send needs an active transaction (call it from a @Transactional method or"
+          "the outbox needs an active transaction (call it from a @Transactional method or"
               + " QuarkusTransaction); message type '"
               + type
               + "' to queue(s) "
               + queues
               + " was not sent");
+    }
+    if (queues.isEmpty()) {
+      return List.of();
     }
     String body = json(payload, type);
     List<OutgoingMessage> messages = new ArrayList<>(queues.size());
